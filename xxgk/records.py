@@ -1,0 +1,89 @@
+"""Plain typed records passed between the stages of xxgk."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Grid:
+    """A table as a grid of cell texts, row/col spans resolved (spanned cells repeat the text)."""
+
+    rows: list[list[str]]
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Document:
+    """One report as read from its source; offsets elsewhere refer to ``text``."""
+
+    id: str
+    source: str
+    text: str
+    kind: str = "txt"  # txt | html | docx | pdf | record
+    encoding: str | None = None
+    grids: list[Grid] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Section:
+    heading: str
+    type: str  # overview | active_disclosure | applications | review_litigation | problems_improvements | other
+    start: int
+    end: int
+
+
+@dataclass
+class Check:
+    """One arithmetic identity evaluated on parsed table cells."""
+
+    rule: str
+    ok: bool
+    cells: dict[str, float | int | None] = field(default_factory=dict)
+    message: str = ""
+
+
+@dataclass
+class CellEvidence:
+    """Where a parsed table cell came from."""
+
+    raw: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class TableResult:
+    """Parsed statistical tables of one report, in the table-key scheme of formats.md."""
+
+    format: str | None = None  # "2019" | "2021" | "mixed" | None
+    tables: dict[str, Any] = field(default_factory=dict)
+    tables_raw: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, CellEvidence] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    label: str
+    text: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "label": self.label, "text": self.text, **self.attrs}
+
+
+def to_json(record: Any) -> Any:
+    """Dataclass (or nested structure of them) to plain JSON-able data."""
+    if hasattr(record, "to_json"):
+        return record.to_json()
+    if hasattr(record, "__dataclass_fields__"):
+        return asdict(record)
+    return record
