@@ -13,6 +13,8 @@ class Grid:
     rows: list[list[str]]
     start: int | None = None
     end: int | None = None
+    # (start, end) in ``Document.text`` of the cell text at each grid position, when known
+    offsets: list[list[tuple[int, int] | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -27,6 +29,15 @@ class Document:
     grids: list[Grid] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReadFailure:
+    """An input that could not be read; ``error`` names the file (or row) and the problem."""
+
+    id: str
+    source: str
+    error: str
 
 
 @dataclass
@@ -66,6 +77,9 @@ class TableResult:
     evidence: dict[str, CellEvidence] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Cells of local additions kept out of the standard keys (法人或其他组织小计 column, group
+    # subtotal rows), nested like ``tables``; used only as extra checks.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,0 +1,144 @@
+"""Throughput of the extraction engines on the same texts: local (1 and 2 processes) and Ray (1 and 2 workers).
+
+The corpus is every passage of ``/work/shared/corpus/passages.jsonl`` plus the two seed reports,
+written as ``.txt`` files (so each engine also reads and decodes them) and repeated until it holds
+``--chars`` characters. Each engine extracts it into a fresh output; chars/s is the characters of
+the successfully processed reports over the wall time of the run (expanding inputs, worker start,
+processing, writing). Ray is started once before the Ray runs (its start-up is printed apart: on a
+cluster it is already running); the Ray runs include starting the actor pool.
+
+Run: python evaluate/bench_engines.py [--chars 4000000] [--pipeline [DIR]] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from xxgk.batch import run_extract  # noqa: E402
+from xxgk.pipeline import BUNDLED  # noqa: E402
+
+CORPUS = Path("/work/shared/corpus")
+SEEDS = ["seed-chongqing-ipo-2021.txt", "seed-hubei-ipo-2016.txt"]
+
+
+def corpus_texts() -> list[tuple[str, str]]:
+    """(name, text) of the seeds and every corpus passage."""
+    texts = [(Path(name).stem, (CORPUS / name).read_text(encoding="utf-8")) for name in SEEDS]
+    with (CORPUS / "passages.jsonl").open(encoding="utf-8") as f:
+        texts.extend((row["id"], row["text"]) for row in map(json.loads, f))
+    return texts
+
+
+def write_corpus(directory: Path, target_chars: int) -> tuple[int, int]:
+    """Write the texts, repeated, as .txt files until ``target_chars``; returns (files, chars)."""
+    texts = corpus_texts()
+    files = chars = 0
+    while chars < target_chars:
+        name, text = texts[files % len(texts)]
+        (directory / f"{files // len(texts):03d}-{name}.txt").write_text(text, encoding="utf-8")
+        files += 1
+        chars += len(text)
+    return files, chars
+
+
+def timed(label: str, run) -> dict:
+    summary = run()
+    rate = summary.chars / summary.seconds
+    print(
+        f"{label:28} {summary.ok:6d} ok {summary.failed:3d} failed {summary.seconds:8.1f} s {rate:12,.0f} chars/s",
+        flush=True,
+    )
+    return {
+        "engine": label,
+        "ok": summary.ok,
+        "failed": summary.failed,
+        "chars": summary.chars,
+        "seconds": round(summary.seconds, 2),
+        "chars_per_s": round(rate),
+    }
+
+
+def bench(corpus: Path, work: Path, *, rules_only: bool, pipeline: str | None, batch_size: int) -> list[dict]:
+    from xxgk.engine_ray import run_extract_ray
+
+    options = {"rules_only": rules_only, "pipeline": pipeline, "batch_size": batch_size}
+    mode = "rules" if rules_only else "pipeline"
+    results = []
+    for n in (1, 2):
+        results.append(
+            timed(
+                f"local {mode} n_process={n}",
+                lambda n=n: run_extract([str(corpus)], work / f"local{n}.jsonl", n_process=n, **options),
+            )
+        )
+    for n in (1, 2):
+        results.append(
+            timed(
+                f"ray {mode} workers={n}",
+                lambda n=n: run_extract_ray([str(corpus)], work / f"ray{n}.jsonl", workers=n, **options),
+            )
+        )
+    ratio = results[3]["chars_per_s"] / results[1]["chars_per_s"]
+    print(f"ray(2)/local(2) {mode}: {ratio:.1%}", flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=4_000_000, help="corpus size in characters")
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument(
+        "--pipeline",
+        nargs="?",
+        const=str(BUNDLED),
+        default=None,
+        help="also benchmark with this pipeline (default: the bundled one, if it exists)",
+    )
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args()
+
+    import ray
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, work = Path(tmp) / "corpus", Path(tmp) / "out"
+        corpus.mkdir()
+        work.mkdir()
+        files, chars = write_corpus(corpus, args.chars)
+        print(
+            f"corpus: {files} files, {chars:,} chars ({chars / files:,.0f} chars/file); "
+            f"{os.cpu_count()} CPUs; batch size {args.batch_size}",
+            flush=True,
+        )
+        started = time.perf_counter()
+        ray.init(num_cpus=os.cpu_count(), include_dashboard=False, logging_level="warning")
+        ray_start = time.perf_counter() - started
+        print(f"ray.init: {ray_start:.1f} s (not counted below)", flush=True)
+        results = {
+            "files": files,
+            "chars": chars,
+            "cpus": os.cpu_count(),
+            "ray_init_s": round(ray_start, 1),
+            "runs": bench(corpus, work, rules_only=True, pipeline=None, batch_size=args.batch_size),
+        }
+        if args.pipeline and (Path(args.pipeline) / "config.cfg").exists():
+            results["runs"] += bench(
+                corpus, work, rules_only=False, pipeline=args.pipeline, batch_size=args.batch_size
+            )
+        elif args.pipeline:
+            print(f"{args.pipeline}: no pipeline there (no config.cfg); pipeline runs skipped", flush=True)
+        ray.shutdown()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Report-level fields (title, agency, year, script, format) of real reports."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xxgk.report_fields import report_agency, report_format, report_script, report_title, report_year
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sections"
+CHONGQING = (FIXTURES / "seed-chongqing-ipo-2021.txt").read_text(encoding="utf-8")
+HUBEI = (FIXTURES / "seed-hubei-ipo-2016.txt").read_text(encoding="utf-8")
+PASSAGES = {
+    record["id"]: record
+    for record in map(json.loads, (FIXTURES / "passages.jsonl").read_text(encoding="utf-8").splitlines())
+}
+
+
+def title_text(text: str) -> str | None:
+    span = report_title(text)
+    return text[span[0] : span[1]] if span else None
+
+
+def test_chongqing_seed():
+    assert report_title(CHONGQING) == (0, 25)
+    assert title_text(CHONGQING) == "重慶市知識產權局2021年政府信息公開工作年度報告"
+    assert report_agency(CHONGQING) == "重庆市知识产权局"
+    assert report_year(CHONGQING) == 2021
+    assert report_script(CHONGQING) == "traditional"
+    assert report_format("2021", 2021) == "2021"
+
+
+def test_hubei_seed():
+    assert title_text(HUBEI) == "湖北省知识产权局2016年政府信息公开工作年度报告"
+    assert report_title(HUBEI)[0] == HUBEI.index("湖北省知识产权局2016年")  # after the header noise
+    assert report_agency(HUBEI) == "湖北省知识产权局"
+    assert report_year(HUBEI) == 2016
+    assert report_script(HUBEI) == "simplified"
+    assert report_format(None, 2016) == "pre2019"
+
+
+@pytest.mark.parametrize(
+    "pid,title,agency,year,script",
+    [
+        (
+            "p0004",
+            "荣成市人民政府办公室2025年政府信息公开工作年度报告",
+            "荣成市人民政府办公室",
+            2025,
+            "simplified",
+        ),
+        (
+            "p0007",
+            "威海市文登区发展和改革局2020年度政府信息公开工作报告",
+            "威海市文登区发展和改革局",
+            2020,
+            "simplified",
+        ),
+        # a title broken over two lines
+        ("p0010", "六盘水市公安局2020年度政府信息\n公开工作年度报告", "六盘水市公安局", 2020, "simplified"),
+        (
+            "p0283",
+            "泉州市鲤城区科学技术局2022年政府\n信息公开工作年度报告",
+            "泉州市鲤城区科学技术局",
+            2022,
+            "simplified",
+        ),
+        (
+            "p0016",
+            "东河区卫生健康委员会 2021政府信息公开工作年度报告",
+            "东河区卫生健康委员会",
+            2021,
+            "simplified",
+        ),
+        (
+            "p0018",
+            "泉州市丰泽区教育局关于印发 2025年政府信息公开工作年度报告的通知",
+            "泉州市丰泽区教育局",
+            2025,
+            "simplified",
+        ),
+        # a name that phrase-level conversion would damage (埠 → 端口)
+        ("p0048", "桃江县鲊埠回族乡2021年政府信息公开工作年度报告", "桃江县鲊埠回族乡", 2021, "simplified"),
+        # Traditional pinyin mirror: glosses kept in the title span, dropped from the agency
+        (
+            "p0057",
+            "西藏自治區(qū)人民政府2020年政府信息公開工作年度報(bào)告",
+            "西藏自治区人民政府",
+            2020,
+            "traditional",
+        ),
+        ("p0063", "2009年度下管鎮(zhèn)政府信息公開年度報(bào)告", "下管镇", 2009, "traditional"),
+        ("p0114", "江西省農業農村廳2022年政府信息公開工作年度報告", "江西省农业农村厅", 2022, "traditional"),
+        (
+            "p0298",
+            "2020年上海市人民政府辦公廳政府信息公開工作年度報告",
+            "上海市人民政府办公厅",
+            2020,
+            "traditional",
+        ),
+        # the year after the name, in brackets
+        (
+            "p0177",
+            "洪山区人民政府珞南街道办事处政府信息公开工作年度报告(2020年度)",
+            "洪山区人民政府珞南街道办事处",
+            2020,
+            "simplified",
+        ),
+        ("p0196", "2018年度浮梁县臧湾乡政府信息公开年报", "浮梁县臧湾乡", 2018, "simplified"),
+        # no agency in the title: the agency line under it, or the signature
+        ("p0354", "2009年度政府信息公开工作年度报告", "白城市民委(宗教局)", 2009, "simplified"),
+        ("p0356", "2009年度信息公开工作报告", "武义县环境保护局", 2009, "simplified"),
+    ],
+)
+def test_passage_fields(pid, title, agency, year, script):
+    text = PASSAGES[pid]["text"]
+    assert title_text(text) == title
+    assert report_agency(text) == agency
+    assert report_year(text) == year
+    assert report_script(text) == script
+
+
+def test_fields_without_a_title():
+    # the preamble names the report: 发布《重庆市审计局2021年政府信息公开工作年度报告》
+    text = PASSAGES["p0311"]["text"]
+    assert report_title(text) is None
+    assert report_agency(text) == "重庆市审计局"
+    assert report_year(text) == 2021
+    # the statistics period: 统计期限从2012年1月1日到12月31日止
+    text = PASSAGES["p0001"]["text"]
+    assert report_year(text) == 2012
+    assert report_script(text) == "traditional"
+
+
+def test_metadata_title_is_a_fallback():
+    text = "标 题 | 某县统计局2023年政府信息公开工作年度报告 | ||\n索引号 | 123 |\n一、总体情况\n2023年,我局…"
+    assert title_text(text) == "某县统计局2023年政府信息公开工作年度报告"
+    assert report_agency(text) == "某县统计局"
+
+
+def test_chinese_numeral_year_and_opening_agency():
+    text = "二〇二一年政府信息公开工作年度报告\n根据条例,现将某市统计局2021年政府信息公开工作情况报告如下。"
+    assert report_year(text) == 2021
+    assert report_agency(text) == "某市统计局"
+    assert (
+        report_year("现将我局工作报告如下。2019年,我局主动公开信息20条,2019年共收到申请2件,2018年无。")
+        == 2019
+    )
+
+
+def test_sentences_are_not_titles():
+    text = "按照《条例》要求,我部编制了《应急管理部2020年政府信息公开工作报告》,现予公布。\n一、总体情况"
+    assert report_title(text) is None
+    assert report_agency(text) == "应急管理部"
+
+
+@pytest.mark.parametrize(
+    "table_format,year,expected",
+    [
+        ("2019", 2021, "2019"),  # a stale table format is reported as seen
+        ("mixed", 2021, "mixed"),
+        (None, 2016, "pre2019"),
+        (None, 2019, "2019"),
+        (None, 2020, "2019"),
+        (None, 2021, "2021"),
+        (None, 2024, "2021"),
+        (None, None, "unknown"),
+    ],
+)
+def test_report_format(table_format, year, expected):
+    assert report_format(table_format, year) == expected

@@ -1,0 +1,111 @@
+"""Arithmetic identities of the statistical tables, declared in ``templates/tables.toml``.
+
+An identity is evaluated wherever all of its cells are present numbers, so a partial table never
+fails a check for a missing cell.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .records import Check
+
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Identity:
+    """``sum(left) = sum(right)`` for every column (``each = "column"``) or row of a table."""
+
+    table: str
+    each: str  # column | row
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 (identities are few and live as long as the process)
+    def cells(self, instance: str, side: str) -> tuple[str, ...]:
+        terms = self.left if side == "left" else self.right
+        if self.each == "column":
+            return tuple(f"{self.table}.{term}.{instance}" for term in terms)
+        return tuple(f"{self.table}.{instance}.{term}" for term in terms)
+
+    def rule(self, instance: str) -> str:
+        return f"{self.table}.{instance}: {' + '.join(self.left)} = {' + '.join(self.right)}"
+
+
+@lru_cache(maxsize=1)
+def load_identities() -> tuple[Identity, ...]:
+    """The identities declared in ``templates/tables.toml``."""
+    text = resources.files("xxgk").joinpath("templates/tables.toml").read_text("utf8")
+    return tuple(
+        Identity(spec["table"], spec["each"], tuple(spec["left"]), tuple(spec["right"]))
+        for spec in tomllib.loads(text)["identities"]
+    )
+
+
+def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested table cells as ``{dotted key: value}``."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, path + "."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def run_checks(tables: dict[str, Any], extra: dict[str, Any] | None = None) -> list[Check]:
+    """Every declared identity whose cells are all present numbers in ``tables`` (and ``extra``,
+    the cells of local subtotal columns and rows), evaluated."""
+    flat = {**flatten(tables), **flatten(extra or {})}
+    instances: dict[tuple[str, str], list[str]] = {}
+    checks = []
+    for identity in load_identities():
+        if (identity.table, identity.each) not in instances:
+            instances[identity.table, identity.each] = _instances(identity, flat)
+        for instance in instances[identity.table, identity.each]:
+            check = _evaluate(identity, instance, flat)
+            if check is not None:
+                checks.append(check)
+    return checks
+
+
+def _instances(identity: Identity, flat: dict[str, Any]) -> list[str]:
+    """Columns (or rows) of the identity's table that hold cells, in order of appearance."""
+    prefix = identity.table + "."
+    seen: dict[str, None] = {}
+    for key in flat:
+        if key.startswith(prefix):
+            row, _, column = key[len(prefix) :].rpartition(".")
+            seen[column if identity.each == "column" else row] = None
+    return list(seen)
+
+
+def _evaluate(identity: Identity, instance: str, flat: dict[str, Any]) -> Check | None:
+    left = identity.cells(instance, "left")
+    if type(flat.get(left[0])) not in (int, float):
+        return None
+    right = identity.cells(instance, "right")
+    values = {key: flat.get(key) for key in left + right}
+    if not all(type(v) in (int, float) for v in values.values()):
+        return None
+    left_sum, right_sum = sum(values[k] for k in left), sum(values[k] for k in right)
+    ok = abs(left_sum - right_sum) <= _TOLERANCE
+    message = (
+        ""
+        if ok
+        else (
+            f"{' + '.join(identity.left)} = {_number(left_sum)} but "
+            f"{' + '.join(identity.right)} = {_number(right_sum)} (differ by {_number(left_sum - right_sum)})"
+        )
+    )
+    return Check(identity.rule(instance), ok, values, message)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

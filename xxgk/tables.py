@@ -1,0 +1,859 @@
+"""Statistical tables 二/三/四 of a report: flattened text or grids → cells in the table-key scheme.
+
+The templates (rows, columns, label aliases, cell order) live in ``templates/tables.toml``. Text is
+cut into cells (one cell a line, ``|``-separated cells, or a label followed by space-separated
+numbers), cells are grouped into rows by their labels, and each row's numbers are read in template
+order only when their count fits the template; otherwise the row is left out with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .checks import run_checks
+from .records import CellEvidence, Grid, TableResult
+from .script import PINYIN, fold
+
+TABLES = ("active", "applications", "review_litigation")
+_ANCHORS = ("二十条", "信息内容", "申请人情况", "本年新收", "上年结转", "结转下年度", "结果维持")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPACE = re.compile(r"\s+")
+_DROP = re.compile(r"[\s“”\"'‘’「」『』]+")
+_NUMBERING = re.compile(r"^(?:\d+[.、]|[一二三四五六七八九十]+、|—、|\([一二三四五六七八九十]+\))")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|—)、")
+_HEADING_WORDS = ("情况", "问题", "事项", "措施", "概述")
+_PAGE_MARK = re.compile(
+    r"^(?:-\s*\d+\s*-|[Pp](?:age)?\.?\s*\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+)
+_NUMBER = re.compile(
+    r"(?P<sign>\+|-{1,2}|增|减)?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?P<unit>万元|\(万元\)|\(万\)|万|元|件|条|个|项|次)?"
+)
+_NULLS = frozenset({"", "-", "--", "—", "——", "/", "无", "无。", "\\", "－"})
+_WAN = frozenset({"万元", "(万元)", "(万)", "万"})
+_MAX_GLUE = 3  # characters of junk allowed before a label
+_MAX_LABEL = 60  # characters of a label pieced together from fragments
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    labels: tuple[str, ...]  # in matching form (normalize_label)
+    money: bool = False
+    signed: bool = False
+
+
+@dataclass(frozen=True)
+class Label:
+    """One thing a cell's text can name: a section heading, a caption, a header or a row."""
+
+    table: str
+    kind: str  # heading | caption | header | row | group | start
+    key: str = ""
+    block: str = ""  # 表二 block item (一/五/六/八/九)
+    formats: tuple[str, ...] = ()
+    leaf: str = ""
+
+
+@dataclass
+class Block:
+    item: str
+    columns: dict[str, list[Column]]
+    rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
+
+
+@dataclass
+class Templates:
+    labels: dict[str, list[tuple[str, list[Label]]]]  # first char → (alias, labels), longest first
+    stripped: dict[str, list[tuple[str, list[Label]]]]  # the same without numbering
+    headings: list[tuple[str, str]]  # (keyword, table or "")
+    blocks: dict[str, Block]
+    applications_columns: list[Column]
+    extra_columns: list[tuple[Column, str]]  # (column, standard column it precedes)
+    groups: dict[str, Label]
+    application_rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
+    review_groups: list[str]
+    review_columns: list[Column]
+    review_start: str
+    review_chars: frozenset[str]
+
+
+def normalize_label(text: str) -> str:
+    """Matching form of a label: folded script and width, no pinyin, whitespace or quotes."""
+    return _normalize_folded(fold(text))
+
+
+def _normalize_folded(folded: str) -> str:
+    if "(" in folded:
+        folded = PINYIN.sub("", folded)
+    return _DROP.sub("", folded)
+
+
+def _columns(entries: list[dict[str, Any]]) -> list[Column]:
+    return [
+        Column(
+            e["key"], tuple(map(normalize_label, e["labels"])), e.get("money", False), e.get("signed", False)
+        )
+        for e in entries
+    ]
+
+
+@lru_cache(maxsize=1)
+def load_templates() -> Templates:
+    """The table templates of ``templates/tables.toml``, indexed for matching."""
+    data = tomllib.loads(resources.files("xxgk").joinpath("templates/tables.toml").read_text("utf8"))
+    entries: list[tuple[str, Label]] = []
+    blocks: dict[str, Block] = {}
+    active = data["active"]
+    entries += [(alias, Label("active", "header")) for alias in active["header_labels"]]
+    for spec in active["blocks"]:
+        item = spec["item"]
+        columns = {fmt: _columns(cols) for fmt, cols in spec["columns"].items()}
+        blocks[item] = Block(item, columns, {r["key"]: tuple(r.get("formats", ())) for r in spec["rows"]})
+        entries += [(alias, Label("active", "caption", block=item)) for alias in spec["captions"]]
+        for row in spec["rows"]:
+            label = Label("active", "row", row["key"], item, tuple(row.get("formats", ())))
+            entries += [(alias, label) for alias in row["labels"]]
+    apps = data["applications"]
+    entries += [(alias, Label("applications", "header")) for alias in apps["header_labels"]]
+    groups = {}
+    for group in apps["groups"]:
+        groups[group["key"]] = Label("applications", "group", group["key"], leaf=group.get("leaf", ""))
+        entries += [(alias, groups[group["key"]]) for alias in group["labels"]]
+    for row in apps["rows"]:
+        label = Label("applications", "row", row["key"], formats=tuple(row.get("formats", ())))
+        entries += [(alias, label) for alias in row["labels"]]
+    review = data["review_litigation"]
+    headings = [(word, table) for table, words in data["headings"].items() for word in words]
+    return Templates(
+        labels=_index(entries, strip=False),
+        stripped=_index(entries, strip=True),
+        headings=[(normalize_label(w), "" if t == "other" else t) for w, t in headings],
+        blocks=blocks,
+        applications_columns=_columns(apps["columns"]),
+        extra_columns=[
+            (c, e["before"])
+            for c, e in zip(_columns(apps["extra_columns"]), apps["extra_columns"], strict=True)
+        ],
+        groups=groups,
+        application_rows={r["key"]: tuple(r.get("formats", ())) for r in apps["rows"]},
+        review_groups=[g["key"] for g in review["groups"]],
+        review_columns=_columns(review["columns"]),
+        review_start=normalize_label(review["start_labels"][0]),
+        review_chars=frozenset(review["header_chars"]),
+    )
+
+
+def _index(entries: list[tuple[str, Label]], strip: bool) -> dict[str, list[tuple[str, list[Label]]]]:
+    merged: dict[str, list[Label]] = {}
+    for alias, label in entries:
+        form = normalize_label(alias)
+        if strip:
+            form = _NUMBERING.sub("", form)
+            if len(form) < 4:
+                continue
+        merged.setdefault(form, []).append(label)
+    index: dict[str, list[tuple[str, list[Label]]]] = {}
+    for form, labels in sorted(merged.items(), key=lambda item: -len(item[0])):
+        index.setdefault(form[0], []).append((form, labels))
+    return index
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+@dataclass(slots=True)
+class Cell:
+    """One table cell as read: text (label) or value, with offsets into the original text."""
+
+    kind: str  # text | num | null | bad | blank
+    raw: str
+    start: int | None = None
+    end: int | None = None
+    value: float | int | None = None
+    unit: str | None = None
+    sign: str | None = None
+    norm: str = ""
+
+
+def classify(raw: str, start: int | None = None, end: int | None = None, folded: str | None = None) -> Cell:
+    """A cell from its text: a number (with sign and unit), an N/A mark, a bad number or a label.
+    ``folded`` is ``fold(raw)`` when the caller has it."""
+    folded = fold(raw) if folded is None else folded
+    text = _SPACE.sub("", PINYIN.sub("", folded) if "(" in folded else folded).lstrip("?\ufffd")
+    if text.isascii() and text.isdigit():
+        return Cell("num", raw, start, end, int(text))
+    if text in _NULLS:
+        return Cell("null" if text else "blank", raw, start, end)
+    match = _NUMBER.fullmatch(text)
+    if match:
+        number = match["num"].replace(",", "")
+        value: float | int = float(number) if "." in number else int(number)
+        return Cell("num", raw, start, end, value, match["unit"], match["sign"])
+    if not _CJK.search(text) and re.search(r"[0-9A-Za-z]", text):
+        return Cell("bad", raw, start, end)
+    return Cell("text", raw, start, end, norm=_normalize_folded(folded))
+
+
+def _is_value_word(text: str) -> bool:
+    """A space-separated (folded) word that is a cell value, or a broken one, on a PDF row line."""
+    if text in _NULLS or _NUMBER.fullmatch(text):
+        return True
+    return not _CJK.search(text) and bool(re.search(r"\d[A-Za-z]|[A-Za-z]\d|^[A-Za-z]{1,2}$", text))
+
+
+def _split_piece(folded: str, start: int, end: int, original: str) -> list[Cell]:
+    """Cells of one piece of a line: a label and/or space-separated values after it."""
+    piece = folded[start:end].strip()
+    if not piece:
+        return []
+    if " " not in piece:
+        s = folded.index(piece, start)
+        return [classify(original[s : s + len(piece)], s, s + len(piece), piece)]
+    words = [
+        (m.start() + start, m.end() + start)
+        for m in re.finditer(r"\S+", folded[start:end])
+        if m.group() not in ("?", "\ufffd")
+    ]
+    if not words:
+        return []
+    first_value = len(words)
+    while first_value > 0 and _is_value_word(folded[words[first_value - 1][0] : words[first_value - 1][1]]):
+        first_value -= 1
+    cells = []
+    if first_value > 0:
+        s, e = words[0][0], words[first_value - 1][1]
+        cells.append(classify(original[s:e], s, e, folded[s:e]))
+    cells += [classify(original[s:e], s, e, folded[s:e]) for s, e in words[first_value:]]
+    return cells
+
+
+def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] | None:
+    """Cells of one line; None for a line that only separates cells (blank or a lone ``|``)."""
+    line = folded[start:end]
+    stripped = line.strip()
+    if not stripped or stripped == "|":
+        return None
+    if " " not in stripped and "|" not in stripped and not stripped.isdigit():  # one label cell
+        s = start + line.index(stripped)
+        return [classify(original[s : s + len(stripped)], s, s + len(stripped), stripped)]
+    if len(stripped) < 20 and _PAGE_MARK.match(stripped):
+        return []
+    if "|" not in line:
+        return _split_piece(folded, start, end, original)
+    cells: list[Cell] = []
+    pos = start
+    for piece in line.split("|"):
+        piece_end = pos + len(piece)
+        if piece.strip():
+            cells += _split_piece(folded, pos, piece_end, original)
+        elif piece:
+            cells.append(Cell("blank", "", pos, pos))
+        pos = piece_end + 1
+    first_text = next((i for i, c in enumerate(cells) if c.kind == "text"), None)
+    if first_text:  # blank pieces before a label on its line are spanned label cells
+        cells = [c for c in cells[:first_text] if c.kind != "blank"] + cells[first_text:]
+    return cells
+
+
+def text_cells(text: str, folded: str | None = None) -> list[Cell]:
+    """Cells of a text; runs of separator lines beyond the usual spacing become blank cells.
+    ``folded`` is ``fold(text)`` when the caller has it."""
+    folded = fold(text) if folded is None else folded
+    lines: list[tuple[list[Cell], int, int]] = []  # (cells, separator lines before, start)
+    gap, pos = 0, 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        cells = _line_cells(folded, pos, end, text)
+        if cells is None:
+            gap += 1
+        elif cells:
+            lines.append((cells, gap, pos))
+            gap = 0
+        pos = end + 1
+    spacing = Counter(g for cells, g, _ in lines if len(cells) == 1 and len(cells[0].raw) <= 30)
+    usual = spacing.most_common(1)[0][0] if spacing else 0
+    out: list[Cell] = []
+    for cells, gap, start in lines:
+        out += [Cell("blank", "", start, start) for _ in range(gap - usual)]
+        out += cells
+    return out
+
+
+def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
+    """Cells of grids row by row; a text spanning several columns counts once, so does a number
+    spanning the columns of one header cell."""
+    out: list[Cell] = []
+    for grid in grids:
+        cursor = grid.start
+        spans: list[tuple[int, int]] = []
+        for row in grid.rows:
+            cells = []
+            for raw in row:
+                cell = classify(raw.strip()) if raw.strip() else Cell("blank", "")
+                if cell.kind != "blank" and cursor is not None:
+                    found = text.find(raw.strip(), cursor, grid.end)
+                    if found >= 0:
+                        cell.start, cell.end = found, found + len(raw.strip())
+                        cursor = cell.end
+                cells.append(cell)
+            if all(c.kind in ("text", "blank") for c in cells):
+                spans = _spans([c.raw for c in cells])
+                cells = [
+                    c for i, c in enumerate(cells) if c.kind == "blank" or not i or c.raw != cells[i - 1].raw
+                ]
+            else:
+                cells = _collapse(cells, spans)
+            out += cells
+    return out
+
+
+def _spans(texts: list[str]) -> list[tuple[int, int]]:
+    """Column ranges of a header row where the same text repeats (a spanning header cell)."""
+    spans, start = [], 0
+    for i in range(1, len(texts) + 1):
+        if i == len(texts) or texts[i] != texts[start] or not texts[i]:
+            if i - start > 1:
+                spans.append((start, i))
+            start = i
+    return spans
+
+
+def _collapse(cells: list[Cell], spans: list[tuple[int, int]]) -> list[Cell]:
+    """A data row with repeated label cells and spanned values counted once."""
+    drop = set()
+    for start, end in spans:
+        group = cells[start:end]
+        if len(group) == end - start and len({c.raw for c in group}) == 1:
+            drop.update(range(start + 1, end))
+    for i in range(1, len(cells)):
+        if cells[i].kind == "text" and cells[i].raw == cells[i - 1].raw:
+            drop.add(i)
+    return [c for i, c in enumerate(cells) if i not in drop]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass
+class Row:
+    """Cells grouped under one label: its texts (the label and continuations), then its values."""
+
+    labels: list[Label]
+    texts: list[Cell]
+    values: list[Cell] = field(default_factory=list)
+    glued: str = ""  # digits stuck to the label (``规章000``)
+    runs_on: bool = False  # the row's numbers run into the next label (``0二、…``)
+
+    @property
+    def label_text(self) -> str:
+        return "".join(c.norm for c in self.texts)
+
+    def first(self, kind: str) -> Label | None:
+        return next((lab for lab in self.labels if lab.kind == kind), None)
+
+
+def match_labels(norm: str, templates: Templates) -> tuple[list[Label], str, str]:
+    """Labels a cell text names (chained labels such as ``三、本年度办理结果(一)予以公开`` give
+    the last), the digits glued after the label, and any digits glued before it."""
+    heading = _heading(norm, templates)
+    if heading:
+        return heading, "", ""
+    labels, rest = _prefix(norm, templates)
+    prefix = ""
+    if not labels:
+        for skip in range(1, _MAX_GLUE + 1):
+            labels, rest = _prefix(norm[skip:], templates)
+            if labels:
+                prefix = norm[:skip]
+                break
+    while labels and rest:
+        more, more_rest = _prefix(rest, templates)
+        if not more:
+            break
+        labels, rest = more, more_rest
+    glued = rest if rest and re.fullmatch(r"[\d.+\-/]+", rest) else ""
+    return labels, glued, prefix if re.fullmatch(r"\d+", prefix) else ""
+
+
+def _prefix(norm: str, templates: Templates) -> tuple[list[Label], str]:
+    if not norm:
+        return [], ""
+    for form, labels in templates.labels.get(norm[0], ()):
+        if norm.startswith(form) and _plausible(form, norm[len(form) :], labels):
+            return labels, norm[len(form) :]
+    stripped = _NUMBERING.sub("", norm)
+    for form, labels in templates.stripped.get(stripped[:1], ()):
+        if stripped.startswith(form) and _plausible(form, stripped[len(form) :], labels):
+            return labels, stripped[len(form) :]
+    return [], ""
+
+
+def _plausible(form: str, rest: str, labels: list[Label]) -> bool:
+    """A short row label (规章, 行政许可) opens a row only when nothing but a note in brackets or
+    glued digits follows it, so that narrative lines starting with the same words do not."""
+    if not rest or len(form) >= 6 or labels[0].kind != "row":
+        return True
+    return rest[0] == "(" or bool(re.fullmatch(r"[\d.+\-/]+", rest))
+
+
+def _heading(norm: str, templates: Templates) -> list[Label]:
+    if len(norm) > 40 or not _HEADING.match(norm) or not any(w in norm for w in _HEADING_WORDS):
+        return []
+    table = next((t for word, t in templates.headings if word in norm), "")
+    return [Label(table, "heading")]
+
+
+def _is_review_start(norm: str, templates: Templates) -> bool:
+    return norm.startswith(templates.review_start) and set(norm) <= templates.review_chars
+
+
+def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
+    """Rows in reading order: a text that names a label opens a row; other texts before the
+    row's first value continue its label; values after a label belong to it."""
+    rows: list[Row] = []
+    current: Row | None = None
+    for cell in cells:
+        if cell.kind != "text":
+            if current is None:
+                current = Row([], [])
+                rows.append(current)
+            current.values.append(cell)
+            continue
+        if _is_review_start(cell.norm, templates):
+            labels, glued, prefix = [Label("review_litigation", "start")], "", ""
+        else:
+            labels, glued, prefix = match_labels(cell.norm, templates)
+        if (
+            not labels
+            and current is not None
+            and not _filled(current.values)
+            and _continues(current, cell, templates)
+        ):
+            current.values.clear()  # blank cells inside a label that goes on are not cells of the row
+            current.texts.append(cell)
+            if not current.labels:
+                current.labels, current.glued, _ = match_labels(current.label_text, templates)
+            continue
+        if prefix and current is not None:
+            current.runs_on = True
+        current = Row(labels, [cell], glued=glued)
+        rows.append(current)
+    return rows
+
+
+def _continues(row: Row, cell: Cell, templates: Templates) -> bool:
+    """Whether a text goes on with the row's label: header cells after 表四's start; pieces of a
+    label broken over lines (an unlabelled row only while it is short: ``三、`` ``本`` ``年``…)."""
+    if row.first("start"):
+        return set(cell.norm) <= templates.review_chars
+    if not row.labels:
+        return sum(len(c.norm) for c in row.texts) + len(cell.norm) <= _MAX_LABEL
+    return not row.first("heading")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading rows into cells
+
+
+@dataclass
+class Parsed:
+    """Cells read from one source, by dotted key."""
+
+    cells: dict[str, tuple[Any, Cell]] = field(default_factory=dict)
+    extra: dict[str, tuple[Any, Cell]] = field(default_factory=dict)
+    formats: dict[str, set[str]] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    def warn(self, table: str, message: str) -> None:
+        self.warnings.setdefault(table, []).append(f"{table}: {message}")
+
+    def tables(self) -> set[str]:
+        return {key.split(".", 1)[0] for key in self.cells}
+
+    def count(self, table: str) -> int:
+        return sum(key.startswith(table + ".") for key in self.cells)
+
+
+def fit(values: list[Cell], size: int) -> list[Cell] | None:
+    """The row's cells in template order when their count fits, else None. Blank cells count only
+    where they are needed to make the count fit (blank lines often just separate cells)."""
+    filled = [v for v in values if v.kind != "blank"]
+    if len(filled) == size:
+        return filled
+    if len(values) == size:
+        return values
+    trimmed = list(values)
+    while trimmed and trimmed[-1].kind == "blank":
+        trimmed.pop()
+    return trimmed if len(trimmed) == size else None
+
+
+class Reader:
+    """Reads grouped rows into table cells, keeping track of which table and block it is in."""
+
+    def __init__(self, templates: Templates):
+        self.t = templates
+        self.out = Parsed()
+        self.context = ""
+        self.header = ""  # header text seen since the last 表二 caption or 表三 start
+        self.variants: dict[str, str] = {}
+        self.units: dict[str, str | None] = {}
+        self.app_columns: list[Column] = []
+        self.rows_seen: set[str] = set()
+
+    def read(self, rows: list[Row]) -> Parsed:
+        for row in rows:
+            self.read_row(row)
+        self.finish_applications()
+        self.warn_missing_rows()
+        return self.out
+
+    def warn_missing_rows(self) -> None:
+        """Name the template rows a table with cells never showed (truncated or dropped rows)."""
+        active_formats = set(self.variants.values())
+        expected = []
+        for block in self.t.blocks.values():
+            fmt = self.variants.get(block.item) or (
+                next(iter(active_formats)) if len(active_formats) == 1 else ""
+            )
+            if fmt in block.columns:
+                expected += [
+                    f"active.{key}" for key, formats in block.rows.items() if not formats or fmt in formats
+                ]
+        app_formats = self.out.formats.get("applications", set())
+        expected += [
+            f"applications.{key}"
+            for key, formats in self.t.application_rows.items()
+            if not formats or (len(app_formats) == 1 and formats[0] in app_formats)
+        ]
+        for table in ("active", "applications"):
+            missing = [
+                k.split(".", 1)[1] for k in expected if k.startswith(table + ".") and k not in self.rows_seen
+            ]
+            if missing and self.has_rows(table):
+                names = (
+                    ", ".join(missing)
+                    if len(missing) <= 4
+                    else f"{len(missing)} rows, {missing[0]} … {missing[-1]}"
+                )
+                self.out.warn(table, f"rows not found (truncated or left out): {names}")
+
+    def read_row(self, row: Row) -> None:
+        label = row.labels[0] if row.labels else None
+        if label is None:
+            self.read_unlabelled(row)
+        elif label.kind == "heading":
+            self.enter(label.table)
+        elif label.kind == "start":
+            self.enter("review_litigation")
+            self.read_review(row)
+        elif label.table == "active":
+            if label.kind != "row":
+                self.enter("active")
+            if self.context == "active":
+                self.read_active(row, label)
+        else:
+            self.enter("applications")
+            self.read_application(row)
+
+    def enter(self, table: str) -> None:
+        if table != self.context:
+            if self.context == "applications":
+                self.finish_applications()
+            self.context, self.header = table, ""
+            if table == "applications":
+                self.app_columns = self.applications_columns("")
+
+    def read_unlabelled(self, row: Row) -> None:
+        text = row.label_text
+        if self.context in ("active", "applications") and not self.has_rows(self.context):
+            self.header += text
+            if self.context == "applications":
+                self.app_columns = self.applications_columns(self.header)
+        elif self.context in ("active", "applications") and row.values and text:
+            self.out.warn(self.context, f"row {_show(row)} is not in the template; its cells are left out")
+        elif self.context and len(text) > 60 and self.has_rows(self.context):
+            self.enter("")
+
+    def has_rows(self, table: str) -> bool:
+        return any(key.startswith(table + ".") for key in self.out.cells)
+
+    # 表二 -------------------------------------------------------------------------------------
+
+    def read_active(self, row: Row, label: Label) -> None:
+        if label.kind in ("caption", "header"):
+            if label.kind == "caption":
+                self.header = ""
+            self.header += row.label_text
+            if _filled(row.values):
+                self.out.warn("active", f"numbers after {_show(row)} belong to no row; left out")
+            return
+        self.rows_seen.add(f"active.{label.key}")
+        block = self.t.blocks[label.block]
+        variant = self.variant(block, row)
+        if variant is None and not _filled(row.values) and not row.glued:
+            return
+        if variant is None:
+            self.out.warn("active", f"row {_show(row)}: cannot tell which format's columns the block has")
+            return
+        self.out.formats.setdefault("active", set()).add(variant)
+        self.header = ""
+        columns = block.columns[variant]
+        for column, cell in self.row_cells(row, "active", columns):
+            key = f"active.{label.key}.{column.key}"
+            self.store(key, cell, column, self.units.get(block.item))
+
+    def variant(self, block: Block, row: Row) -> str | None:
+        """The format whose columns a 表二 block follows: from its header, else from an earlier
+        row of the block, else the only format whose column count fits the row."""
+        if self.header:
+            found = _header_variant(block, self.header)
+            if found:
+                self.variants[block.item] = found
+                self.units[block.item] = _header_unit(self.header)
+        if block.item in self.variants:
+            return self.variants[block.item]
+        key = row.first("row").key
+        allowed = [f for f in block.columns if not block.rows[key] or f in block.rows[key]]
+        if len(allowed) == 1:
+            return allowed[0]
+        fitting = [f for f in allowed if fit(row.values, len(block.columns[f])) is not None]
+        return fitting[0] if len(fitting) == 1 else None
+
+    # 表三 -------------------------------------------------------------------------------------
+
+    def applications_columns(self, header: str) -> list[Column]:
+        columns = list(self.t.applications_columns)
+        for extra, before in self.t.extra_columns:
+            if any(alias in header for alias in extra.labels):
+                columns.insert(next(i for i, c in enumerate(columns) if c.key == before), extra)
+        return columns
+
+    def read_application(self, row: Row) -> None:
+        label = row.first("row") or row.first("group") or row.labels[0]
+        if label.kind == "header":
+            self.header += row.label_text
+            self.app_columns = self.applications_columns(self.header)
+            return
+        self.rows_seen.add(f"applications.{label.key}")
+        if not row.values and not row.glued:
+            return
+        if label.kind == "group":
+            prefix = f"{label.key}.subtotal"
+        else:
+            prefix = label.key
+            if not row.first("group"):
+                self.out.formats.setdefault("applications", set()).update(label.formats)
+        standard = {c.key for c in self.t.applications_columns}
+        for column, cell in self.row_cells(row, "applications", self.app_columns):
+            key = f"applications.{prefix}.{column.key}"
+            self.store(key, cell, column, None, extra=label.kind == "group" or column.key not in standard)
+
+    def finish_applications(self) -> None:
+        """A group label with numbers is the group's leaf row only while the group has no sub-rows
+        (2019 (六)其他处理); with sub-rows its numbers are a subtotal."""
+        for group in self.t.groups.values():
+            if not group.leaf:
+                continue
+            prefix = f"applications.{group.leaf}."
+            leaf_cells = [k for k in self.out.cells if k.startswith(prefix)]
+            children = [
+                k for k in self.rows_seen if k.startswith(f"applications.{group.key}.") and k != prefix[:-1]
+            ]
+            if children:
+                for key in leaf_cells:
+                    subtotal = f"applications.{group.key}.subtotal.{key[len(prefix) :]}"
+                    self.out.extra[subtotal] = self.out.cells.pop(key)
+            elif leaf_cells:
+                leaf = next(lab for _, labs in _all_labels(self.t) for lab in labs if lab.key == group.leaf)
+                self.out.formats.setdefault("applications", set()).update(leaf.formats)
+
+    # 表四 -------------------------------------------------------------------------------------
+
+    def read_review(self, row: Row) -> None:
+        size = len(self.t.review_groups) * len(self.t.review_columns)
+        if not _filled(row.values):
+            self.out.warn("review_litigation", "header without numbers")
+            return
+        keys = [f"review_litigation.{g}.{c.key}" for g in self.t.review_groups for c in self.t.review_columns]
+        columns = [c for _ in self.t.review_groups for c in self.t.review_columns]
+        cells = self.fitted(row, "review_litigation", size)
+        for key, column, cell in zip(keys, columns, cells, strict=True) if cells else ():
+            self.store(key, cell, column, None)
+
+    # Cells ------------------------------------------------------------------------------------
+
+    def row_cells(self, row: Row, table: str, columns: list[Column]) -> list[tuple[Column, Cell]]:
+        cells = self.fitted(row, table, len(columns))
+        return list(zip(columns, cells, strict=True)) if cells else []
+
+    def fitted(self, row: Row, table: str, size: int) -> list[Cell] | None:
+        """The row's value cells in template order, or None (with a warning) when they don't fit."""
+        name = _show(row)
+        if row.runs_on:
+            self.out.warn(table, f"row {name}: its numbers run into the next label; cells left out")
+            return None
+        if row.glued:
+            if size == 1 and not [v for v in row.values if v.kind != "blank"]:
+                self.out.warn(table, f"row {name}: number {row.glued!r} glued to the label, read as one cell")
+                end = row.texts[-1].end
+                return [classify(row.glued, None if end is None else end - len(row.glued), end)]
+            self.out.warn(table, f"row {name}: cells glued together ({row.glued!r}); cells left out")
+            return None
+        cells = fit(row.values, size)
+        if cells is None and _filled(row.values):
+            count = len([v for v in row.values if v.kind != "blank"])
+            self.out.warn(table, f"row {name}: {count} values where the template has {size}; cells left out")
+        return cells
+
+    def store(self, key: str, cell: Cell, column: Column, unit: str | None, extra: bool = False) -> None:
+        value = self.value(key, cell, column, unit)
+        if value is _BAD:
+            return
+        target = self.out.extra if extra else self.out.cells
+        target[key] = (value, cell)
+
+    def value(self, key: str, cell: Cell, column: Column, unit: str | None) -> Any:
+        table = key.split(".", 1)[0]
+        if cell.kind in ("blank", "null"):
+            return None
+        if cell.kind == "bad":
+            self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a number; cell left out")
+            return _BAD
+        value = cell.value
+        if cell.sign in ("-", "--", "减"):
+            if not column.signed:
+                self.out.warn(table, f"{key}: negative {cell.raw.strip()!r} in a count column; cell left out")
+                return _BAD
+            if cell.sign == "--":
+                self.out.warn(table, f"{key}: {cell.raw.strip()!r} read as a negative change")
+            value = -value
+        if column.money:
+            return self.money(key, cell, float(value), cell.unit or unit)
+        if cell.unit in _WAN or cell.unit == "元" or isinstance(value, float):
+            self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a count; cell left out")
+            return _BAD
+        return value
+
+    def money(self, key: str, cell: Cell, value: float, unit: str | None) -> float:
+        if unit in _WAN:
+            return value
+        if unit == "元":
+            self.out.warn("active", f"{key}: {cell.raw.strip()!r} given in 元, converted to 万元")
+            return value / 10000
+        if value:
+            self.out.warn("active", f"{key}: {cell.raw.strip()!r} has no unit; kept as written")
+        return value
+
+
+_BAD = object()
+
+
+def _filled(values: list[Cell]) -> bool:
+    return any(v.kind != "blank" for v in values)
+
+
+def _all_labels(templates: Templates) -> list[tuple[str, list[Label]]]:
+    return [entry for entries in templates.labels.values() for entry in entries]
+
+
+def _header_variant(block: Block, header: str) -> str | None:
+    """The format whose column labels the header names most (longer labels first, each used once)."""
+    labels = [(alias, f, c.key) for f, cols in block.columns.items() for c in cols for alias in c.labels]
+    hits: dict[str, set[str]] = {}
+    for alias, fmt, column in sorted(labels, key=lambda x: -len(x[0])):
+        if alias in header:
+            hits.setdefault(fmt, set()).add(column)
+            header = header.replace(alias, "\0")
+    if not hits:
+        return None
+    ranked = sorted(hits, key=lambda f: -len(hits[f]))
+    if len(ranked) > 1 and len(hits[ranked[0]]) == len(hits[ranked[1]]):
+        return None
+    return ranked[0]
+
+
+def _header_unit(header: str) -> str | None:
+    if "万元" in header or "(万" in header:
+        return "万元"
+    return "元" if "元" in header else None
+
+
+def _show(row: Row) -> str:
+    text = "".join(c.raw.strip() for c in row.texts)
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def parse_tables(text: str, grids: list[Grid] | None = None) -> TableResult:
+    """Tables 二/三/四 of a report, each from ``grids`` or from ``text``, whichever gives it more cells."""
+    templates = load_templates()
+    folded = fold(text)
+    parsed = _read(text_cells(text, folded), templates) if _has_anchor(folded) else Parsed()
+    if grids:
+        from_grids = _read(grid_cells(grids, text), templates)
+        for table in from_grids.tables():
+            if from_grids.count(table) >= parsed.count(table):
+                _replace_table(parsed, from_grids, table)
+    return _result(parsed)
+
+
+def _read(cells: list[Cell], templates: Templates) -> Parsed:
+    return Reader(templates).read(group_rows(cells, templates))
+
+
+def _has_anchor(folded: str) -> bool:
+    """Whether a (folded) text can hold a table at all: a cheap test before the real work."""
+    if any(anchor in folded for anchor in _ANCHORS):
+        return True
+    return bool(PINYIN.search(folded)) and any(a in PINYIN.sub("", folded) for a in _ANCHORS)
+
+
+def _replace_table(target: Parsed, source: Parsed, table: str) -> None:
+    for store in ("cells", "extra"):
+        kept = {k: v for k, v in getattr(target, store).items() if not k.startswith(table + ".")}
+        kept.update({k: v for k, v in getattr(source, store).items() if k.startswith(table + ".")})
+        setattr(target, store, kept)
+    target.formats[table] = source.formats.get(table, set())
+    target.warnings[table] = source.warnings.get(table, [])
+
+
+def _result(parsed: Parsed) -> TableResult:
+    result = TableResult()
+    for key, (value, cell) in parsed.cells.items():
+        _put(result.tables, key, value)
+        result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
+        if value is None:
+            result.tables_raw[key] = cell.raw.strip()
+    for key, (value, cell) in parsed.extra.items():
+        _put(result.extra, key, value)
+        result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
+    formats = set().union(*parsed.formats.values()) if parsed.formats else set()
+    if result.tables or result.extra:
+        result.format = "mixed" if len(formats) > 1 else next(iter(formats), None)
+    result.warnings = [w for table in TABLES for w in parsed.warnings.get(table, [])]
+    result.checks = run_checks(result.tables, result.extra)
+    return result
+
+
+def _put(tree: dict[str, Any], key: str, value: Any) -> None:
+    *path, last = key.split(".")
+    for part in path:
+        tree = tree.setdefault(part, {})
+    tree[last] = value

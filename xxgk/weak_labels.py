@@ -1,0 +1,1070 @@
+"""Weak labellers: rule-based AGENCY / YEAR / COUNT entities and MEASURE / PROBLEM statements.
+
+Every labelling function has the signature ``(text, context) -> list[Span]``: it reads the
+length-preserving folded text (``xxgk.script.fold``: Simplified, half-width) kept in the
+``LabelContext`` and returns spans whose offsets refer to the original ``text``, so Traditional
+script and full-width punctuation are handled by the same rules. The rules follow
+``annotation-guidelines.md`` v1.1; ``LABELERS`` lists them so that each can be scored alone,
+``weak_annotate`` combines them, and ``link_counts`` ties narrative COUNTs to table cells.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import cn2an
+
+from .records import Section, Span, TableResult
+from .script import fold
+
+CJK = "\u4e00-\u9fff\u3007"
+CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+
+
+def _char_class(excluded: str) -> str:
+    """A regex class of the CJK block without the characters in ``excluded``."""
+    points = sorted({ord(c) for c in excluded if 0x4E00 <= ord(c) <= 0x9FFF})
+    ranges, low = [], 0x4E00
+    for point in points:
+        if point > low:
+            ranges.append((low, point - 1))
+        low = point + 1
+    ranges.append((low, 0x9FFF))
+    parts = (chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    return "[" + "".join(parts) + "]"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest-first regex alternation of literal words."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Context shared by the labellers
+
+
+@dataclass
+class LabelContext:
+    """What the labellers need besides the text: folded text, sections, tables, blocked ranges."""
+
+    folded: str
+    sections: list[Section] = field(default_factory=list)
+    tables: dict[str, Any] = field(default_factory=dict)
+    blocked: list[tuple[int, int]] = field(default_factory=list)
+    table_cells: list[tuple[int, int]] = field(default_factory=list)
+
+    def is_blocked(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` touches a ``《…》``/``〔…〕``/document-number range."""
+        return _overlaps(self.blocked, start, end)
+
+    def in_table_cell(self, start: int, end: int) -> bool:
+        return _overlaps(self.table_cells, start, end)
+
+
+def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_right(ranges, (start, sys.maxsize)) - 1
+    if i >= 0 and ranges[i][1] > start:
+        return True
+    return i + 1 < len(ranges) and ranges[i + 1][0] < end
+
+
+BRACKETS_RE = re.compile(r"《[^《》]{0,300}》|〔[^〔〕\n]{0,30}〕")  # book titles (〈〉 stay inside), 〔2019〕
+# Document numbers and decrees; the issuing organ before them (`国发`, `国务院令`) is added by
+# ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters).
+DOC_NUMBER_RE = re.compile(
+    r"(?:〔|\[|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号|令\s*\(?第\s*\d+\s*号\)?"
+)
+DOC_PREFIX = 10
+PIPE_ROW_RE = re.compile(r"(?m)^[^\n|]*\|[^\n|]*\|[^\n]*$")  # flattened table rows `规章 | 0 | 0 | 0 |`
+
+
+def make_context(
+    text: str, sections: list[Section] | None = None, tables: TableResult | dict | None = None
+) -> LabelContext:
+    """The ``LabelContext`` of ``text``; ``tables`` is a ``TableResult`` or its ``tables`` dict."""
+    folded = fold(text)
+    blocked = sorted([*(m.span() for m in BRACKETS_RE.finditer(folded)), *_document_numbers(folded)])
+    cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)]
+    table_dict: dict[str, Any] = {}
+    if isinstance(tables, TableResult):
+        table_dict = tables.tables
+        cells.extend((e.start, e.end) for e in tables.evidence.values() if e.start is not None and e.end)
+    elif tables:
+        table_dict = tables
+    return LabelContext(folded, list(sections or []), table_dict, blocked, sorted(cells))
+
+
+def _document_numbers(folded: str) -> list[tuple[int, int]]:
+    """Ranges of `国发〔2019〕1号`, `闽政办函(2012)157号`, `国务院令第711号` with their organ prefix."""
+    ranges = []
+    for m in DOC_NUMBER_RE.finditer(folded):
+        start = m.start()
+        while start > max(0, m.start() - DOC_PREFIX) and "\u4e00" <= folded[start - 1] <= "\u9fff":
+            start -= 1
+        if start < m.start() or m.group().startswith("令"):
+            ranges.append((start, m.end()))
+    return ranges
+
+
+def _span(text: str, start: int, end: int, label: str, **attrs: Any) -> Span:
+    return Span(start, end, label, text[start:end], attrs)
+
+
+# ---------------------------------------------------------------------------------------------
+# AGENCY
+
+PROVINCES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+    "广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
+).split()
+DIVISION_SUFFIXES = (
+    "特别行政区 维吾尔自治区 壮族自治区 回族自治区 自治区 自治州 自治县 自治旗 地区 新区 林区 "
+    "经济技术开发区 高新技术产业开发区 经济开发区 开发区 高新区 工业园区 园区 省 市 县 区 旗 盟 镇 乡 "
+    "街道 村 社区 回族乡 民族乡"
+).split()
+# Suffixes after which an unknown two- or three-character name is accepted (towns are too many
+# for any list); county-level and higher names come from the gazetteer's division list.
+TOWN_SUFFIXES = frozenset(
+    "回族乡 民族乡 街道 社区 地区 新区 林区 经济技术开发区 经济开发区 开发区 高新区 工业园区 镇 乡 村".split()
+)
+COUNTY_SUFFIXES = frozenset("市 县 区 旗 州 自治县 自治州 自治旗".split())
+# Words a division level stands for alone (`市政府`, `省审改办`, `县委`, `国家统计局`).
+LEVEL_WORDS = "自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 乡 州".split()
+LEVEL_CHARS = "省市县区镇乡州旗盟"
+# After a bare level word these begin another word (`市民`, `县级`, `区域`, `乡镇`), except `市场`/`乡村振兴`.
+LEVEL_NOT_BEFORE_RE = re.compile("(?!民(?!政)|级|域|直|属|内|外|县|区|市(?!场)|镇|乡(?!村振兴)|村|长|场|委员|人民(?!政府))")
+LEVEL_NOT_AFTER = "全我本该各每此这那其城都超门上地社街园校郊省市县区镇乡州旗盟村"
+# Organ suffixes, longest first, each with the characters that would make it part of another word.
+ORGAN_SUFFIXES = {
+    "人民代表大会常务委员会": "", "人大常委会": "", "人民代表大会": "", "人大": "", "政协": "",
+    "人民政府办公室": "", "人民政府办公厅": "", "人民政府": "", "政府办公室": "", "政府办公厅": "",
+    "政府办": "理事法件结好学案公", "政府": "", "中级人民法院": "", "人民法院": "", "法院": "", "人民检察院": "",
+    "检察院": "", "党工委": "", "党委": "", "纪委": "", "监委": "", "管理委员会": "", "委员会": "",
+    "管委会": "", "行政公署": "", "行署": "", "办公厅": "", "办公室": "", "党政办公室": "", "党政办": "",
+    "办事处": "", "管理局": "", "总局": "", "分局": "", "局": "面部势限", "厅": "", "委": "托屈派员",
+    "办": "理事法件结好学案公", "署": "名", "档案馆": "", "图书馆": "", "博物馆": "", "文化馆": "",
+    "纪念馆": "", "服务中心": "", "中心": "工作|任务|环节|位置", "研究院": "", "研究所": "",
+    "派出所": "", "司法所": "", "财政所": "", "卫生院": "", "领导小组办公室": "", "领导小组": "",
+}
+# Organs that are AGENCY only with a named parent, never after a bare level word (`镇政务公开领导小组`).
+PARENT_ONLY = {"办公室", "党政办公室", "党政办", "领导小组办公室", "领导小组"}
+# Organs that need a core after a bare level word (`市局`, `省委员会` are generic; `市委`, `市档案馆` are not).
+NEED_CORE = {
+    "局", "厅", "办", "署", "中心", "服务中心", "分局", "总局", "管理局", "委员会", "管委会", "管理委员会",
+    "办事处", "研究院", "研究所", "办公厅",
+}
+SUBUNIT_SUFFIXES = {
+    "领导小组办公室": "", "领导小组": "", "工作组": "", "办公室": "", "办公厅": "", "党政办公室": "",
+    "党政办": "", "办事处": "", "新闻办": "公", "委员会": "", "宣传部": "", "组织部": "", "统战部": "",
+    "党委": "", "党组": "", "编办": "", "服务中心": "", "信息中心": "", "政务中心": "",
+    "区政府办公室": "", "县政府办公室": "", "市政府办公室": "", "市政府办公厅": "", "省政府办公厅": "",
+}
+# One-character sub-units need a name before them (`政务公开科`, not `局局`).
+SUBUNIT_CHARS = {
+    "处": "理置罚", "科": "学技", "股": "", "局": "面部势限", "办": "理事法件结好学案公", "委": "托屈派员",
+}
+FIXED_AGENCIES = (
+    "国务院办公厅 国务院新闻办公室 国务院新闻办 国务院 党中央 中共中央办公厅 中共中央 中央办公厅 "
+    "中央宣传部 中宣部 中央组织部 中央网信办 全国人大常委会 全国人大 全国政协 最高人民法院 "
+    "最高人民检察院 外交部 国防部 教育部 科学技术部 科技部 工业和信息化部 工信部 公安部 国家安全部 "
+    "民政部 司法部 财政部 人力资源和社会保障部 人社部 自然资源部 生态环境部 住房和城乡建设部 住建部 "
+    "交通运输部 水利部 农业农村部 商务部 文化和旅游部 退役军人事务部 应急管理部 中国人民银行 审计署 "
+    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函])"
+).split()
+# Function words and self/collective references: never inside a name or an organ's core.
+FUNCTION_CHARS = "的与及或在对向将把被是为了等各全本我该其此每有无从于以由到至并即也都这那共年月度号"
+ORGAN_CHARS = "委府局厅办院署政"
+# Characters after which a name may start (besides punctuation and line starts).
+BOUNDARY_CHARS = "和与及的在由对向将是为照据实同经报至到从于即并或把被给让了等称系请见自年度"
+BOUNDARY_WORD_SET = frozenset(
+    "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导".split()
+)
+PROVINCE_SET = frozenset(PROVINCES)
+NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
+SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|我|该|各|来|去)$")
+ACTOR_AFTER = re.compile(
+    r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|工作|以来|,)"
+    r"|政府信息公开|信息公开(?:工作)?年度?报|编制|>|\||共|主动|认真|严格|积极|"
+    r"高度|坚持|始终|深入|全面|进一步|切实|不断|持续|紧紧|紧扣|按照|根据|依据|围绕|立足|通过|结合|已|未|"
+    r"没有|无|收到|受理|着力|大力|扎实|加强|加大|强化|推进|完善|建立|健全|召开|成立|制定|印发|组织|开展|"
+    r"及时|依法|本着|致力|全年|今年|继续|重视|狠抓|采取|利用|坚决|统筹|对照|聚焦|以|把|将|在|于|的政府信息|"
+    r"关于|有关|门户网站|网站|门户网|政务网|政府网站)"
+)
+ACTOR_BEFORE = re.compile(r"(?:(?:来源|发布机构|发布单位|发文机关|发文机构|信息来源|发布部门|发布者)\s*[:|]|>)[\s:|\[(]*$")
+ADDRESS_BEFORE = re.compile(r"地址\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
+PLACE_AFTER = re.compile(r"(?:境内|范围|辖区|全境|区域|以内|以外|之内|内|外|各|人民(?!政府)|籍|户籍|地址)")
+BAD_CORE = re.compile(r"网(?!信)|门户|平台|热线|信箱|公众号|微信|微博|专栏|大厅|窗口|大楼|楼|媒体|报社|电视|广播|日报")
+LOCATION_BEFORE = re.compile(r"(?:在|到|至|于|赴)$")
+LOCATION_AFTER = re.compile(r"(?:设立|设置|设有|内|查阅|办理|现场)")
+
+
+def _suffix_alternation(suffixes: dict[str, str]) -> str:
+    """Longest-first alternation of suffixes, each guarded by its not-followed-by alternatives."""
+    parts = []
+    for word in sorted(suffixes, key=lambda w: (-len(w), w)):
+        guard = suffixes[word]
+        alternatives = guard.split("|") if "|" in guard else list(guard)
+        parts.append(re.escape(word) + (f"(?!{'|'.join(alternatives)})" if guard else ""))
+    return "|".join(parts)
+
+
+@dataclass
+class AgencyPatterns:
+    """Compiled AGENCY rules. Matching is anchored on division suffixes and level words (found by
+    one fast regex); the name before an anchor is resolved with set look-ups, the organ after it
+    with an anchored regex, so no regex has to try a large alternation at every position."""
+
+    anchors: re.Pattern
+    loose: re.Pattern
+    tail: re.Pattern
+    fixed: re.Pattern
+    name: re.Pattern
+    known: frozenset[str]
+    not_names: frozenset[str]
+    longest_known: int
+    full_names: tuple[str, ...] = ()
+
+
+def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
+    loose = _char_class(ORGAN_CHARS + "的年月度号和与及在")
+    core = rf"(?:{_char_class(FUNCTION_CHARS + LEVEL_CHARS + '两级个们')}|市场|城乡|乡村|县域)"
+    sub_core = _char_class(FUNCTION_CHARS.replace("与", "").replace("及", "") + LEVEL_CHARS + "两级个们")
+    divs = _alternation(s for s in DIVISION_SUFFIXES if s != "州") + "|州(?![市区县])"
+    organs = _suffix_alternation(ORGAN_SUFFIXES)
+    sub = (
+        rf"(?:(?![和与及各])(?:{sub_core}{{0,14}}?(?:{_suffix_alternation(SUBUNIT_SUFFIXES)})"
+        rf"|{sub_core}{{2,14}}?(?:{_suffix_alternation(SUBUNIT_CHARS)})))"
+    )
+    tail = rf"(?P<core>{core}{{0,12}}?)(?P<organ>{organs})(?P<sub>{sub}*)"
+    fixed = rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)"
+    known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES}
+    return AgencyPatterns(
+        anchors=re.compile(f"{divs}|国家"),
+        loose=re.compile(loose + "+"),
+        tail=re.compile(tail),
+        fixed=re.compile(fixed),
+        name=re.compile(_char_class(FUNCTION_CHARS + ORGAN_CHARS + "和") + "+"),
+        known=known,
+        not_names=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.not_names]),
+        longest_known=max(map(len, known)),
+    )
+
+
+@lru_cache(maxsize=1)
+def agency_patterns() -> AgencyPatterns:
+    return _build_agency_patterns(load_gazetteer())
+
+
+def label_agencies(text: str, context: LabelContext) -> list[Span]:
+    """AGENCY: named organs with their division prefix, short forms, fixed names of central organs
+    and division names standing alone as the issuer or actor (guidelines: AGENCY)."""
+    folded = context.folded
+    patterns = _with_document_names(agency_patterns(), folded)
+    found = [(m.start(), _fixed_end(folded, m)) for m in patterns.fixed.finditer(folded)]
+    for name in patterns.full_names:
+        found.extend((m.start(), m.end()) for m in re.finditer(re.escape(name), folded))
+    last_end = 0
+    for anchor in patterns.anchors.finditer(folded):
+        if anchor.start() < last_end:
+            continue
+        bounds = _agency_at(folded, anchor, patterns, last_end)
+        if bounds is not None:
+            found.append(bounds)
+            last_end = bounds[1]
+    spans = [_span(text, s, e, "AGENCY") for s, e in found if e > s and not context.is_blocked(s, e)]
+    return resolve_overlaps({"AGENCY": spans}, ("AGENCY",))
+
+
+def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPatterns:
+    """The patterns plus the issuer named in this report's title or signature: its division
+    units become known names (`七里乡`, a common word elsewhere) and its full name is matched
+    as written (`衡山萱洲国家湿地公园管理处`)."""
+    names = title_names(folded)
+    if not names:
+        return patterns
+    units = {unit for name in names for unit in leading_units(name, patterns.not_names)}
+    full = tuple(n for n in names if _organ_suffix(n) or not leading_units(n))
+    return replace(patterns, known=patterns.known | units, full_names=full)
+
+
+def _fixed_end(folded: str, m: re.Match) -> int:
+    return m.end("sub") - len(m.group("sub")) if BAD_CORE.search(m.group("sub")) else m.end()
+
+
+def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: int) -> tuple[int, int] | None:
+    """The AGENCY whose division part ends with ``anchor``, or None."""
+    head = _head_start(folded, anchor, patterns, floor)
+    if head is None:
+        return None
+    head_start, named = head
+    head_end = _chain_end(folded, anchor.end(), patterns)
+    tail = patterns.tail.match(folded, head_end)
+    organ, core = (tail.group("organ"), tail.group("core")) if tail else (None, "")
+    if organ is not None and not _plausible_organ(organ, core):
+        organ = None  # `西咸新区门户网站政府`: the organ belongs to another phrase
+    if organ is None:
+        return (head_start, head_end) if named and _is_actor(folded, head_start, head_end) else None
+    if ADDRESS_BEFORE.search(folded, max(0, head_start - 45), head_start):
+        return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
+    if organ in ("党委", "党工委") and re.match(r"副?书记|委员", folded[tail.end() : tail.end() + 3]):
+        return None  # `乡党委副书记`: a person's title, not the organ
+    end = tail.end("organ") if BAD_CORE.search(tail.group("sub")) else tail.end()
+    if organ == "政府" and folded.startswith("信息公开", tail.end("organ")):
+        # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
+        # `市政府信息公开的有关要求` → nothing.
+        if not named:
+            return None
+        return (head_start, end) if end > tail.end("organ") else (head_start, head_end)
+    if not named and (organ in PARENT_ONLY or (not core and organ in NEED_CORE)):
+        return None
+    if organ.endswith("中心") and LOCATION_BEFORE.search(folded, max(0, head_start - 1), head_start):
+        if LOCATION_AFTER.match(folded, end):
+            return None  # `在街政务中心设立专区`: a place, not the actor
+    return head_start, end
+
+
+def _chain_end(folded: str, pos: int, patterns: AgencyPatterns) -> int:
+    """End of the further division units after a head (`福州市|晋安区`, `抚松县|松江河镇`)."""
+    while True:
+        for k in range(1, 5):
+            suffix = patterns.anchors.match(folded, pos + k)
+            if suffix is not None and _is_unit(folded[pos : pos + k], folded[pos : suffix.end()], patterns):
+                pos = suffix.end()
+                break
+        else:
+            return pos
+
+
+def _is_unit(name: str, unit: str, patterns: AgencyPatterns) -> bool:
+    if unit in patterns.known:
+        return True
+    if len(name) < 2 or not patterns.loose.fullmatch(name):
+        return False
+    return not any(name[i : i + 2] in patterns.not_names for i in range(len(name) - 1))
+
+
+def _head_start(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: int) -> tuple[int, bool] | None:
+    """Start of the division name that ends with ``anchor`` and whether it is named; a bare
+    level word (`市`, `县`) is not named. Known names first (longest), then unknown names of
+    two or three characters that start at a word boundary."""
+    pos, end = anchor.span()
+    suffix = anchor.group()
+    for k in range(min(patterns.longest_known, pos - floor), 0, -1):
+        if folded[pos - k : end] in patterns.known:
+            return _with_province(folded, pos - k, floor), True
+    if suffix in TOWN_SUFFIXES or suffix in COUNTY_SUFFIXES:
+        for start in range(pos - 2, max(floor, pos - 4) - 1, -1):
+            if not patterns.name.fullmatch(folded, start, pos):
+                break
+            name = folded[start:pos]
+            if any(name[i : i + 2] in patterns.not_names for i in range(len(name) - 1)):
+                break
+            if _at_boundary(folded, start):
+                return _with_province(folded, start, floor), True
+    if suffix in LEVEL_WORDS and _level_allowed(folded, pos, end):
+        return pos, False
+    return None
+
+
+def _at_boundary(folded: str, start: int) -> bool:
+    """A name may start here: after a non-CJK character, a function word or a province name."""
+    before = folded[start - 1] if start else ""
+    if not before or not ("\u4e00" <= before <= "\u9fff") or before in BOUNDARY_CHARS:
+        return True
+    return folded[max(0, start - 2) : start] in BOUNDARY_WORD_SET or _province_before(folded, start) > 0
+
+
+def _province_before(folded: str, start: int) -> int:
+    """Length of a province name (without 省) that ends at ``start`` (`广东从化`), else 0."""
+    return next((k for k in (3, 2) if folded[max(0, start - k) : start] in PROVINCE_SET), 0)
+
+
+def _with_province(folded: str, start: int, floor: int) -> int:
+    k = _province_before(folded, start)
+    return start - k if k and start - k >= floor else start
+
+
+def _level_allowed(folded: str, pos: int, end: int) -> bool:
+    """A bare level word (`市政府`) not glued to the word before (`全市`, `城市`) or after (`市民`)."""
+    if pos and folded[pos - 1] in LEVEL_NOT_AFTER:
+        return False
+    return LEVEL_NOT_BEFORE_RE.match(folded, end) is not None
+
+
+def _plausible_organ(organ: str, core: str) -> bool:
+    if BAD_CORE.search(core) or (organ in ("政府", "人民政府") and core):
+        return False
+    return not (organ == "厅" and core.endswith("大"))
+
+
+def _is_actor(folded: str, start: int, end: int) -> bool:
+    """A division name standing for its government: title, subject of the work, signature line."""
+    if SELF_CONTEXT_BEFORE.search(folded, max(0, start - 1), start) or PLACE_AFTER.match(folded, end):
+        return False
+    after = end + len(folded[end : end + 3]) - len(folded[end : end + 3].lstrip("])】>|\"”"))
+    if ACTOR_AFTER.match(folded, after) or ACTOR_BEFORE.search(folded, max(0, start - 12), start):
+        return True
+    line_start = folded.rfind("\n", 0, start) + 1
+    line_end = folded.find("\n", end)
+    line_end = len(folded) if line_end < 0 else line_end
+    return not folded[line_start:start].strip() and not folded[end:line_end].strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Gazetteer
+
+GAZETTEER_PATH = "templates/gazetteer.toml"
+TITLE_RE = re.compile(
+    rf"(?m)^[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*"
+    rf"(?P<name>[{CJK}()]{{2,40}}?)\s*(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?"
+    r"政府信息公开(?:工作)?年度报告"
+)
+SIGNATURE_RE = re.compile(
+    rf"(?m)^[ \t]*(?P<name>[{CJK}]{{4,30}})[ \t]*\n+[ \t]*(?:(?:19|20)\d{{2}}|二[〇○零0][〇○零0一二三四五六七八九]{{2}})年"
+)
+NOT_GAZETTEER = re.compile(r"关于|印发|根据|按照|现将|公布|发布|编制|我|本|全|各|报告|通知|《|》|\(|\)")
+DIVISION_ENTRY_SUFFIXES = "特别行政区 自治区 自治州 自治县 自治旗 省 市 县 区 旗 盟 州".split()
+
+
+@dataclass
+class Gazetteer:
+    """Full agency names (from report titles and signatures) and division names (with suffix)."""
+
+    agencies: list[str] = field(default_factory=list)
+    divisions: list[str] = field(default_factory=list)
+    not_names: list[str] = field(default_factory=list)
+
+
+def build_gazetteer(texts: Iterable[str]) -> list[str]:
+    """Agency names (folded to Simplified) from report titles and signature lines of ``texts``."""
+    return sorted({name for text in texts for name in title_names(fold(text))})
+
+
+def title_names(folded: str) -> set[str]:
+    """Names of the issuing agency in a (folded) report's title and signature lines."""
+    names = set()
+    for regex in (TITLE_RE, SIGNATURE_RE):
+        for m in regex.finditer(folded):
+            name = m.group("name").strip()
+            if _is_gazetteer_name(name):
+                names.add(name)
+    return names
+
+
+def _is_gazetteer_name(name: str) -> bool:
+    if len(name) < 3 or NOT_GAZETTEER.search(name) or name in LEVEL_WORDS:
+        return False
+    divs = _alternation(DIVISION_SUFFIXES)
+    if not re.match(rf"(?:国家|中共|[{CJK}]{{2,6}}?(?:{divs}))", name):
+        return False  # a name opens with its division (or 国家): no `县科技局`, `人社分局`
+    return bool(_organ_suffix(name) or re.fullmatch(rf"(?:[{CJK}]{{2,6}}?(?:{divs}))+", name))
+
+
+def _organ_suffix(name: str) -> str | None:
+    return next((s for s in sorted(ORGAN_SUFFIXES, key=len, reverse=True) if name.endswith(s)), None)
+
+
+def division_names(lexicon_lines: Iterable[str]) -> list[str]:
+    """County-level and higher division names (`福州市`, `晋安区`) from a jieba-style lexicon
+    (``word freq tag`` lines; tag ``ns`` = place name), stems of at least two characters."""
+    suffixes = _alternation(DIVISION_ENTRY_SUFFIXES)
+    found = set()
+    for line in lexicon_lines:
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "ns":
+            m = re.fullmatch(rf"([{CJK}]{{2,8}}?)({suffixes})", parts[0])
+            if m and not re.search(r"城市|地区|[东西南北中各全本我该]$", m.group(1)) and m.group(1) not in NOT_NAMES:
+                found.add(parts[0])
+    return sorted(found)
+
+
+NOT_NAME_TAGS = set("v vn vd p d ad an c r f t m q u a l i".split())
+
+
+def common_words(lexicon_lines: Iterable[str]) -> list[str]:
+    """Frequent two-character non-place words of a jieba-style lexicon (`处理`, `按照`, `利用`):
+    an unknown division name never is one of them (`处理市政府` is 处理 + 市政府)."""
+    found = set()
+    for line in lexicon_lines:
+        parts = line.split()
+        if len(parts) != 3 or len(parts[0]) != 2 or not parts[1].isdigit():
+            continue
+        word, freq, tag = parts[0], int(parts[1]), parts[2]
+        if (tag in NOT_NAME_TAGS and freq >= 20) or (tag == "n" and freq >= 200):
+            found.add(word)
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The bundled gazetteer (``xxgk/templates/gazetteer.toml``)."""
+    path = resources.files("xxgk").joinpath(GAZETTEER_PATH)
+    if not path.is_file():
+        return Gazetteer(divisions=[f"{p}省" for p in PROVINCES])
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    agencies, not_names = data.get("agencies", []), data.get("not_names", [])
+    common = frozenset(not_names)
+    units = {unit for name in agencies for unit in leading_units(name, common)}
+    return Gazetteer(agencies, sorted({*data.get("divisions", []), *units}), not_names)
+
+
+def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
+    """The division units an agency name opens with: `西安市阎良区文化旅游局` → 西安市, 阎良区
+    (a unit whose name contains a word of ``common`` ends the list: `农业农村厅` is no village)."""
+    units, pos = [], 0
+    divs = _alternation(DIVISION_SUFFIXES)
+    while m := re.compile(rf"([{CJK}]{{1,6}}?)({divs})").match(name, pos):
+        stem = m.group(1)
+        if len(stem) < 2 and not (m.group(2) == "县" and not units):
+            break
+        if stem in NOT_NAMES or "和" in stem or "的" in stem:
+            break
+        if units and any(stem[i : i + 2] in common for i in range(len(stem) - 1)):
+            break
+        units.append(m.group())
+        pos = m.end()
+    return units
+
+
+def write_gazetteer(paths: Iterable[str | Path], out: str | Path, lexicon: str | Path | None = None) -> Gazetteer:
+    """Build the gazetteer from report texts (``.jsonl`` ``text`` fields or ``.txt`` files) and,
+    when given, the division names of a jieba-style lexicon; write it as TOML to ``out``."""
+    import json
+
+    texts = []
+    for path in map(Path, paths):
+        if path.suffix == ".jsonl":
+            texts.extend(json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip())
+        else:
+            texts.append(path.read_text(encoding="utf-8"))
+    lexicon_lines = Path(lexicon).read_text(encoding="utf-8").splitlines() if lexicon else []
+    gazetteer = Gazetteer(build_gazetteer(texts), division_names(lexicon_lines), common_words(lexicon_lines))
+    lines = [
+        "# Gazetteer of xxgk.weak_labels, built by `python -m xxgk.weak_labels <texts>... [--lexicon dict.txt]`.",
+        "# agencies: names from report titles and signatures of the corpus (folded to Simplified).",
+        "# divisions: county-level and higher division names (place names tagged `ns` in jieba's dict.txt).",
+        "# not_names: frequent two-character words of jieba's dict.txt that are not place names.",
+        "agencies = [",
+        *(f'  "{n}",' for n in gazetteer.agencies),
+        "]",
+        "divisions = [",
+        *(f'  "{n}",' for n in gazetteer.divisions),
+        "]",
+        "not_names = [",
+        *(f'  "{n}",' for n in gazetteer.not_names),
+        "]",
+    ]
+    Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return gazetteer
+
+
+# ---------------------------------------------------------------------------------------------
+# YEAR
+
+YEAR_RE = re.compile(
+    r"(?:19|20)\d{2}[ ]?年度?"
+    r"|[一二][〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
+    r"|20\d{2}(?=政府信息公开)"
+)
+NOT_BEFORE_YEAR = set("0123456789.零〇○一二三四五六七八九十")
+
+
+def label_years(text: str, context: LabelContext) -> list[Span]:
+    """YEAR: `2021年`, `2016年度`, `二〇二一年` (the year part of dates); not `202020年` or relative years."""
+    spans = []
+    folded = context.folded
+    for m in YEAR_RE.finditer(folded):
+        start, end = m.span()
+        if start and folded[start - 1] in NOT_BEFORE_YEAR:
+            continue  # `202020年`, part of a longer number
+        if not context.is_blocked(start, end):
+            spans.append(_span(text, start, end, "YEAR"))
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------
+# COUNT
+
+COUNT_UNITS = (
+    "人次 件次 条次 篇次 批次 场次 户次 部分 人 条 件 篇 份 场 次 个 种 项 期 家 批 名 户 套 本 册 张 "
+    "处 类 台 块 部 轮 封 例 起 只 宗 位 所 座 栏 幅 盘 卷 册 组 支 节 堂 课"
+).split()
+# A measure word followed by these is part of another word (`条例`, `项目`, `个月`, `次日`).
+UNIT_NOT_BEFORE = {
+    "个": "月工作日小时星期季度自然日年人",
+    "次": "日年月性",
+    "条": "例款件线",
+    "项": "目",
+    "期": "间限望待",
+    "家": "庭属长乡族",
+    "名": "称单义录字册",
+    "部": "门署委长分位队",
+    "场": "所地景合馆面",
+    "份": "额",
+    "种": "类",
+    "处": "理室长置罚",
+    "起": "草来点到始",
+    "本": "年级单部机次着局镇市县区",
+    "张": "贴",
+    "台": "账帐阶",
+    "户": "籍口外",
+    "人": "民员大口力才士社均",
+    "所": "属在有以",
+    "位": "于置",
+    "类": "别型",
+    "组": "织成",
+    "节": "约点",
+    "课": "题",
+}
+INDEFINITE_UNITS = "项套批个种份"
+FIXED_EXPRESSIONS = re.compile(
+    r"三审三校|一事一审|两会|三安全一稳定|三类内部事务信息?|四类过程性信息?|三公经费|三公|两个维护|四个意识|"
+    r"四个自信|两个确立|四个全面|五位一体|三个代表|两学一做|一网通办|一件事|最多跑一次|一次性|一站式|一把手|"
+    r"千家万户|三项制度|三重一大|三会一课|一岗双责|一张网|一批|一揽子|一系列|一门式|一窗|一体化|双随机一公开"
+    rf"|一[{CJK}]一[{CJK}]"  # 一人一档, 一企一策
+)
+COUNT_RE = re.compile(
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_DIGITS}]*)"
+    r"(?P<mult1>万|亿)?(?P<approx>余|多|几)?(?P<mult2>万)?(?P<space>\s{0,3})"
+    rf"(?P<unit>{_alternation(COUNT_UNITS)})"
+)
+WORD_BEFORE_CN_NUMBER = set("统唯之逐同单专划均合归择某每万第周" + CN_DIGITS)
+NOT_BEFORE_NUMBER = set("0123456789.-/:第") | set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+APPROX_BEFORE = re.compile(r"(?:约|近|超过|逾|将近|接近|大约|多达)$")
+
+
+def label_counts(text: str, context: LabelContext) -> list[Span]:
+    """COUNT: number + optional 余/多/几 + measure word, with ``value``/``unit``/``approx`` attrs."""
+    folded = context.folded
+    fixed = [(m.start(), m.end()) for m in FIXED_EXPRESSIONS.finditer(folded)]
+    spans = []
+    for m in COUNT_RE.finditer(folded):
+        start, end = m.span()
+        if not _is_count(folded, m) or context.is_blocked(start, end) or context.in_table_cell(start, end):
+            continue
+        if _overlaps(fixed, start, end):
+            continue
+        spans.append(_span(text, start, end, "COUNT", **_count_attrs(text, folded, m)))
+    return spans
+
+
+def _is_count(folded: str, m: re.Match) -> bool:
+    num, unit, end = m.group("num"), m.group("unit"), m.end()
+    if folded[end : end + 1] and folded[end] in UNIT_NOT_BEFORE.get(unit, ""):
+        return False
+    if unit == "个" and folded.startswith(("工作日", "小时", "星期", "季度", "自然日", "月"), end):
+        return False
+    before = folded[m.start() - 1] if m.start() else ""
+    if before in NOT_BEFORE_NUMBER or (num[0] in CN_DIGITS and before in WORD_BEFORE_CN_NUMBER):
+        return False
+    if num == "一" and unit in INDEFINITE_UNITS and re.match(rf"[{CJK}]", folded[end : end + 1]):
+        return False  # `作为一项重要工作`, `一个窗口`: indefinite article, not a quantity
+    return "\n" not in m.group("space") or _line_is_narrative(folded, m.start())
+
+
+def _line_is_narrative(folded: str, pos: int) -> bool:
+    """A number alone on its line counts only when its line is not a table cell (`5928\\n条`)."""
+    line_start = folded.rfind("\n", 0, pos) + 1
+    return bool(folded[line_start:pos].strip())
+
+
+def _count_attrs(text: str, folded: str, m: re.Match) -> dict[str, Any]:
+    value = _number_value(m.group("num"))
+    for group in ("mult1", "mult2"):
+        if m.group(group):
+            value = value * (10000 if m.group(group) == "万" else 100_000_000)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    approx = bool(m.group("approx")) or bool(APPROX_BEFORE.search(folded, max(0, m.start() - 2), m.start()))
+    return {"value": value, "unit": text[m.start("unit") : m.end("unit")], "approx": approx}
+
+
+@lru_cache(maxsize=4096)
+def _number_value(num: str) -> int | float:
+    num = num.replace(",", "")
+    if num[0].isdigit():
+        return float(num) if "." in num else int(num)
+    return cn2an.cn2an(num.replace("〇", "零"), "smart")
+
+
+def count_attributes(text: str, start: int, end: int) -> dict[str, Any]:
+    """``value``/``unit``/``approx`` of a COUNT span given by offsets (e.g. predicted by a model)."""
+    folded = fold(text)
+    m = COUNT_RE.match(folded, start, end)
+    if m is None or m.end() != end:
+        m = COUNT_RE.search(folded, start, end)
+    if m is None:
+        return {}
+    return _count_attrs(text, folded, m)
+
+
+# ---------------------------------------------------------------------------------------------
+# MEASURE / PROBLEM
+
+MARKER_RE = re.compile(
+    r"(?:^|(?<=[。;:!?\s]))[ \t]*(?:"
+    r"\(\s*[一二三四五六七八九十]{1,3}\s*\)|\(\s*\d{1,2}\s*\)|[①-⑳]"
+    r"|[一二三四五六七八九十]{1,3}、|\d{1,2}(?:\.(?!\d)|、)"
+    r"|第[一二三四五六七八九十]{1,3}(?=[,、:])|(?:首先|其次|再次|最后)(?=,))[ \t,、:.]*"
+    r"|(?:^|(?<=[。;:!?,\s]))[ \t]*[一二三四五六七八九十]{1,3}是[ \t,、:]*",
+    re.M,
+)
+SENTENCE_END_RE = re.compile(r"[。;:!?\n]")
+SUBHEADING_RE = re.compile(r"问题|不足|措施|改进|下一步|下步|计划|打算|思路|整改|方向|安排|情况")
+FRAMING_RE = re.compile(
+    r"常抓不懈|以下几个方面|以下几方面|以下方面|以下工作|以下问题|如下|几点"
+    r"|取得.{0,8}(?:成效|成绩|进展|效果|成果).{0,90}(?:差距|问题|不足|之处)$"
+    r"|^[^,]{0,30}(?:仍然?|还|也|依然|但)?(?:存在|有)着?(?:一些|以下|如下|几个|一定的?|诸多|不少|的)?(?:主要)?"
+    r"(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?(?:,?(?:主要)?(?:表现在|是|有|体现在))?$"
+)
+INTRO_RE = re.compile(
+    r"^.{0,60}?(?:存在|不足|问题|成效|来看|方面)[^,]{0,8},(?:主要(?:是|有|表现在|体现在|包括|存在)|具体(?:表现)?为|表现在)[,:]?"
+    r"|^(?:还存在一些问题如|主要包括|主要存在|主要表现在|主要体现在|具体表现为|主要是|主要有)[,:]?"
+)
+PROBLEM_CUES = re.compile(
+    r"有待|不足|不够|欠缺|滞后|缺乏|缺少|薄弱|不强|不高|不全|不到位|不及时|不规范|不完善|不充分|不深入|不明确|"
+    r"不统一|不平衡|不健全|不太|不能|未能|较少|偏少|偏低|较低|较弱|单一|尚未|尚不|仍需|还需|亟需|亟待|差距|"
+    r"短板|难以|较慢|缓慢|需要进一步|需进一步|仍有|还有|问题"
+)
+MEASURE_VERBS = (
+    "进一步 更加 持续 继续 不断 切实 全面 认真 积极 着力 大力 加强 完善 强化 加大 推进 推动 提升 提高 健全 "
+    "规范 做好 落实 优化 拓展 拓宽 深化 坚持 确保 建立 丰富 注重 抓好 严格 扎实 创新 力争 努力 及时 定期 做到 "
+    "开展 增强 突出 针对 对照 围绕 聚焦 依托 利用 通过 加快 整改 压实 用好 探索 发挥 主动 深入 重点 强调 着重"
+).split()
+MEASURE_START = re.compile(
+    r"^(?:(?:对此|为此|针对[^,。]{0,20}|下一步|今后|接下来|明年|新的一年|(?:19|20)\d{2}年度?)[^,。]{0,6},)?"
+    r"(?:我们|我[局镇县区市委办署乡]|本(?:机关|单位|局)|[^,。]{2,14}?(?=将|要))?"
+    r"(?:还将|也将|将|要|会|拟|继续)?"
+    rf"(?:{_alternation(MEASURE_VERBS)})"
+)
+TRIM = " \t\r\n\u3000。;,.:、"
+
+
+def problem_sections(text: str, sections: list[Section] | None) -> list[tuple[int, int]]:
+    """Body ranges (after the heading) of the problems-and-improvements sections."""
+    if sections is None:
+        from .sectioning import find_sections
+
+        sections = find_sections(text)
+    bodies = []
+    for section in sections:
+        if section.type != "problems_improvements":
+            continue
+        heading_at = text.find(section.heading, section.start, section.end) if section.heading else -1
+        if heading_at >= 0:
+            body = heading_at + len(section.heading)
+        else:
+            line_end = text.find("\n", section.start, section.end)
+            body = section.end if line_end < 0 else line_end
+        bodies.append((body, section.end))
+    return bodies
+
+
+class _Unit(NamedTuple):
+    start: int
+    end: int
+    kind: str  # "lead" (text before the first marker), "item" (enumerated) or "sentence"
+
+
+def statement_units(text: str, sections: list[Section] | None = None) -> list[tuple[int, int]]:
+    """Candidate statement spans of the problems sections: enumerated items and sentences that
+    state something (framing sentences, introducing clauses and sub-headings left out)."""
+    folded = fold(text)
+    return [(s.start, s.end) for s in _statements(text, folded, problem_sections(text, sections))]
+
+
+def _statements(text: str, folded: str, bodies: list[tuple[int, int]]) -> list[Span]:
+    """Labelled statement spans; a running mode (PROBLEM / MEASURE) comes from sub-headings and framing."""
+    found = []
+    for body_start, body_end in bodies:
+        mode = ""
+        for para_start, para_end in _paragraphs(folded, body_start, body_end):
+            for unit in _paragraph_units(folded, para_start, para_end):
+                start, end = unit.start, unit.end
+                if unit.kind == "sentence":
+                    start, end = _strip_intro(folded, start, end)
+                piece = folded[start:end]
+                if unit.kind == "lead" or _is_subheading(piece) or _is_framing(piece, unit, start):
+                    mode = _mode_of(piece) or mode
+                    continue
+                if end - start < 4 or (unit.kind == "sentence" and not _states_something(piece)):
+                    continue
+                found.append(_span(text, start, end, _statement_label(piece, mode)))
+    return found
+
+
+def _is_framing(piece: str, unit: _Unit, start: int) -> bool:
+    return unit.kind == "sentence" and start == unit.start and bool(FRAMING_RE.search(piece))
+
+
+def _paragraphs(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    paragraphs, pos = [], start
+    while pos < end:
+        nl = folded.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        if folded[pos:stop].strip():
+            paragraphs.append((pos, stop))
+        pos = stop + 1
+    return paragraphs
+
+
+def _paragraph_units(folded: str, start: int, end: int) -> list[_Unit]:
+    """Enumerated items of a paragraph (text before the first marker introduces them), or its sentences."""
+    markers = list(MARKER_RE.finditer(folded, start, end))
+    if not markers:
+        return [_Unit(s, e, "sentence") for s, e in _sentences(folded, start, end)]
+    units = []
+    lead_start, lead_end = _trim(folded, start, markers[0].start())
+    if lead_end > lead_start:
+        if _is_framing_lead(folded[lead_start:lead_end]):
+            units.append(_Unit(lead_start, lead_end, "lead"))
+        else:
+            units.extend(_Unit(s, e, "sentence") for s, e in _sentences(folded, lead_start, lead_end))
+    for m, following in zip(markers, [*markers[1:], None], strict=True):
+        s, e = _trim(folded, m.end(), following.start() if following else end)
+        if e > s:
+            units.append(_Unit(s, e, "item"))
+    return units
+
+
+def _is_framing_lead(lead: str) -> bool:
+    """The text before a paragraph's first marker introduces the items unless it states something itself."""
+    last = [s for s in SENTENCE_END_RE.split(lead) if s.strip(TRIM)]
+    return bool(FRAMING_RE.search(lead) or _is_subheading(lead) or len(lead) < 30 or (last and _mode_of(last[-1])))
+
+
+def _sentences(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces, pos = [], start
+    for m in SENTENCE_END_RE.finditer(folded, start, end):
+        pieces.append(_trim(folded, pos, m.start()))
+        pos = m.end()
+    pieces.append(_trim(folded, pos, end))
+    return [(s, e) for s, e in pieces if e > s]
+
+
+def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and folded[start] in TRIM:
+        start += 1
+    while end > start and folded[end - 1] in TRIM:
+        end -= 1
+    return start, end
+
+
+def _is_subheading(piece: str) -> bool:
+    return len(piece) <= 16 and "," not in piece and bool(SUBHEADING_RE.search(piece))
+
+
+def _mode_of(piece: str) -> str:
+    if re.search(r"下一步|下步|措施|改进|今后|将|打算|计划|思路|整改", piece):
+        return "MEASURE"
+    if re.search(r"问题|不足|差距", piece):
+        return "PROBLEM"
+    return ""
+
+
+def _strip_intro(folded: str, start: int, end: int) -> tuple[int, int]:
+    m = INTRO_RE.match(folded, start, end)
+    return _trim(folded, m.end(), end) if m else (start, end)
+
+
+def _states_something(piece: str) -> bool:
+    return bool(PROBLEM_CUES.search(piece) or MEASURE_START.match(piece) or "将" in piece[:20])
+
+
+def _statement_label(piece: str, mode: str) -> str:
+    if MEASURE_START.match(piece):
+        return "MEASURE"
+    if PROBLEM_CUES.search(piece):
+        return "PROBLEM"
+    if "将" in piece[:20]:
+        return "MEASURE"
+    return mode or "MEASURE"
+
+
+def _statement_spans(text: str, context: LabelContext, label: str) -> list[Span]:
+    bodies = problem_sections(text, context.sections)
+    return [span for span in _statements(text, context.folded, bodies) if span.label == label]
+
+
+def label_measures(text: str, context: LabelContext) -> list[Span]:
+    """MEASURE: actions taken or planned to fix problems, inside problems-and-improvements sections."""
+    return _statement_spans(text, context, "MEASURE")
+
+
+def label_problems(text: str, context: LabelContext) -> list[Span]:
+    """PROBLEM: shortcomings the agency admits, inside problems-and-improvements sections."""
+    return _statement_spans(text, context, "PROBLEM")
+
+
+# ---------------------------------------------------------------------------------------------
+# Table link
+
+
+@dataclass(frozen=True)
+class CountLink:
+    """A narrative context that names a table cell (``xxgk/templates/count_links.toml``)."""
+
+    name: str
+    keys: tuple[str, ...]  # first key present in the tables wins
+    context: re.Pattern
+    sum: bool = False  # the cell is the sum of ``keys``
+
+
+@lru_cache(maxsize=1)
+def count_links() -> tuple[CountLink, ...]:
+    data = tomllib.loads(resources.files("xxgk").joinpath("templates/count_links.toml").read_text("utf-8"))
+    filler = data["filler"]
+    links = []
+    for entry in data["links"]:
+        keys = tuple(entry.get("keys", [entry["name"]]))
+        pattern = re.compile(f"(?:{entry['context']}){filler}$")
+        links.append(CountLink(entry["name"], keys, pattern, entry.get("sum", False)))
+    return tuple(links)
+
+
+CLAUSE_START_RE = re.compile(r"[。;:,\n]")
+
+
+def link_counts(
+    text: str, counts: list[Span], tables: TableResult | dict | None
+) -> tuple[list[Span], list[str]]:
+    """COUNTs with ``attrs["count_type"]`` where their context names a table cell present in
+    ``tables``; a warning for each linked COUNT whose value differs from the cell."""
+    table = tables.tables if isinstance(tables, TableResult) else (tables or {})
+    if not table:
+        return list(counts), []
+    folded = fold(text)
+    linked, warnings = [], []
+    for span in counts:
+        found = _link_of(folded, span, table)
+        if found is None:
+            linked.append(span)
+            continue
+        name, cell = found
+        linked.append(Span(span.start, span.end, span.label, span.text, {**span.attrs, "count_type": name}))
+        value = span.attrs.get("value")
+        if value is None:
+            value = count_attributes(text, span.start, span.end).get("value")
+        if cell is not None and value is not None and abs(float(value) - float(cell)) > 1e-9:
+            warnings.append(f"narrative says {span.text} for {name}, table says {_number_text(cell)}")
+    return linked, warnings
+
+
+def _link_of(folded: str, span: Span, table: dict[str, Any]) -> tuple[str, float | int | None] | None:
+    window_start = max(0, span.start - 60)
+    window = folded[window_start : span.start]
+    clause = CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
+    for link in count_links():
+        if not link.context.search(clause):
+            continue
+        if link.sum:
+            cells = [_cell(table, key) for key in link.keys]
+            if all(c is not _MISSING for c in cells):
+                numbers = [c for c in cells if c is not None]
+                return link.name, sum(numbers) if len(numbers) == len(cells) else None
+            continue
+        for key in link.keys:
+            cell = _cell(table, key)
+            if cell is not _MISSING:
+                return key, cell
+    return None
+
+
+_MISSING = object()
+
+
+def _cell(table: dict[str, Any], key: str) -> Any:
+    node: Any = table
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node if not isinstance(node, dict) else _MISSING
+
+
+def _number_text(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Combination
+
+
+class Labeler(NamedTuple):
+    func: Callable[[str, LabelContext], list[Span]]
+    label: str
+
+
+LABELERS: dict[str, Labeler] = {
+    "agency": Labeler(label_agencies, "AGENCY"),
+    "year": Labeler(label_years, "YEAR"),
+    "count": Labeler(label_counts, "COUNT"),
+    "measure": Labeler(label_measures, "MEASURE"),
+    "problem": Labeler(label_problems, "PROBLEM"),
+}
+ENTITY_LABELS = ("YEAR", "AGENCY", "COUNT")  # priority order when spans of equal length overlap
+STATEMENT_LABELS = ("PROBLEM", "MEASURE")
+
+
+@dataclass
+class WeakAnnotation:
+    entities: list[Span]
+    statements: list[Span]
+    warnings: list[str] = field(default_factory=list)
+
+
+def weak_annotate(
+    text: str, sections: list[Section] | None = None, tables: TableResult | dict | None = None
+) -> WeakAnnotation:
+    """Run every labeller; resolve overlaps per layer (longest span, then label priority); link COUNTs."""
+    if sections is None:
+        from .sectioning import find_sections
+
+        sections = find_sections(text)
+    context = make_context(text, sections, tables)
+    found: dict[str, list[Span]] = {}
+    for labeler in LABELERS.values():
+        found.setdefault(labeler.label, []).extend(labeler.func(text, context))
+    entities = resolve_overlaps(found, ENTITY_LABELS)
+    statements = resolve_overlaps(found, STATEMENT_LABELS)
+    counts = [s for s in entities if s.label == "COUNT"]
+    linked, warnings = link_counts(text, counts, tables)
+    by_offsets = {(s.start, s.end): s for s in linked}
+    entities = [by_offsets.get((s.start, s.end), s) for s in entities]
+    return WeakAnnotation(entities, statements, warnings)
+
+
+def resolve_overlaps(found: dict[str, list[Span]], labels: tuple[str, ...]) -> list[Span]:
+    """Non-overlapping spans of ``labels``: longer spans first, then by the order of ``labels``."""
+    candidates = [s for label in labels for s in found.get(label, [])]
+    candidates.sort(key=lambda s: (-(s.end - s.start), labels.index(s.label), s.start))
+    taken: list[Span] = []
+    starts: list[int] = []
+    for span in candidates:
+        i = bisect.bisect_left(starts, span.start)
+        if i > 0 and taken[i - 1].end > span.start:
+            continue
+        if i < len(taken) and taken[i].start < span.end:
+            continue
+        taken.insert(i, span)
+        starts.insert(i, span.start)
+    return taken
+
+
+if __name__ == "__main__":
+    # python -m xxgk.weak_labels <passages.jsonl|report.txt>... [--lexicon jieba/dict.txt]
+    args = sys.argv[1:]
+    lexicon = args.pop(args.index("--lexicon") + 1) if "--lexicon" in args else None
+    args = [a for a in args if a != "--lexicon"]
+    target = Path(__file__).with_name("templates") / "gazetteer.toml"
+    built = write_gazetteer(args, target, lexicon)
+    print(f"{len(built.agencies)} agencies, {len(built.divisions)} divisions -> {target}")
