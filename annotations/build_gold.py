@@ -1,4 +1,5 @@
-"""Build annotations/gold.jsonl: spans both passes agree on, plus the adjudicated disagreements.
+"""Build annotations/gold.jsonl: spans both passes agree on, plus the adjudicated disagreements,
+then the consistency fixes in adjudication/consistency.jsonl (removals, then additions).
 
 Run: python annotations/build_gold.py && xxgk annotations split annotations/gold.jsonl
 """
@@ -35,11 +36,22 @@ def main() -> None:
         accepted, added = load_decisions(part)
         for span in accepted + added:
             extra.setdefault(span["id"], []).append({"start": span["start"], "end": span["end"], "label": span["label"]})
+    # consistency fixes, applied after the adjudication decisions: removals, then additions
+    consistency = list(read_jsonl(HERE / "adjudication" / "consistency.jsonl"))
+    bad = [o for o in consistency if o["op"] not in ("add", "remove") or o["id"] not in {u["id"] for u in units}]
+    if bad:
+        raise SystemExit(f"consistency: bad operations {bad}")
     records, problems = [], []
     for unit in units:
         a = {(s["start"], s["end"], s["label"]) for s in first[unit["id"]]["spans"]}
         b = {(s["start"], s["end"], s["label"]) for s in second[unit["id"]]["spans"]}
         spans = a & b | {(s["start"], s["end"], s["label"]) for s in extra.get(unit["id"], [])}
+        for op in (o for o in consistency if o["id"] == unit["id"] and o["op"] == "remove"):
+            key = (op["start"], op["end"], op["label"])
+            if key not in spans:
+                raise SystemExit(f"consistency: removal does not match a gold span: {op}")
+            spans.discard(key)
+        spans |= {(o["start"], o["end"], o["label"]) for o in consistency if o["id"] == unit["id"] and o["op"] == "add"}
         meta = unit["meta"]
         record = {"id": unit["id"], "text": unit["text"],
                   "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in sorted(spans)],

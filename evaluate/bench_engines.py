@@ -67,7 +67,9 @@ def timed(label: str, run) -> dict:
     }
 
 
-def bench(corpus: Path, work: Path, *, rules_only: bool, pipeline: str | None, batch_size: int) -> list[dict]:
+def bench(
+    corpus: Path, work: Path, *, rules_only: bool, pipeline: str | None, batch_size: int, block_size: int
+) -> list[dict]:
     from xxgk.engine_ray import run_extract_ray
 
     options = {"rules_only": rules_only, "pipeline": pipeline, "batch_size": batch_size}
@@ -84,7 +86,9 @@ def bench(corpus: Path, work: Path, *, rules_only: bool, pipeline: str | None, b
         results.append(
             timed(
                 f"ray {mode} workers={n}",
-                lambda n=n: run_extract_ray([str(corpus)], work / f"ray{n}.jsonl", workers=n, **options),
+                lambda n=n: run_extract_ray(
+                    [str(corpus)], work / f"ray{n}.jsonl", workers=n, block_size=block_size, **options
+                ),
             )
         )
     ratio = results[3]["chars_per_s"] / results[1]["chars_per_s"]
@@ -95,7 +99,10 @@ def bench(corpus: Path, work: Path, *, rules_only: bool, pipeline: str | None, b
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=4_000_000, help="corpus size in characters")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=16, help="reports per nlp.pipe batch")
+    parser.add_argument(
+        "--block-size", type=int, default=None, help="reports per Ray task (default: the engine's)"
+    )
     parser.add_argument(
         "--pipeline",
         nargs="?",
@@ -106,36 +113,39 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
 
-    import ray
+    from xxgk.engine_ray import BLOCK_SIZE, ray_session
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus, work = Path(tmp) / "corpus", Path(tmp) / "out"
         corpus.mkdir()
         work.mkdir()
         files, chars = write_corpus(corpus, args.chars)
+        args.block_size = args.block_size or BLOCK_SIZE
         print(
             f"corpus: {files} files, {chars:,} chars ({chars / files:,.0f} chars/file); "
             f"{os.cpu_count()} CPUs; batch size {args.batch_size}",
             flush=True,
         )
         started = time.perf_counter()
-        ray.init(num_cpus=os.cpu_count(), include_dashboard=False, logging_level="warning")
-        ray_start = time.perf_counter() - started
-        print(f"ray.init: {ray_start:.1f} s (not counted below)", flush=True)
-        results = {
-            "files": files,
-            "chars": chars,
-            "cpus": os.cpu_count(),
-            "ray_init_s": round(ray_start, 1),
-            "runs": bench(corpus, work, rules_only=True, pipeline=None, batch_size=args.batch_size),
-        }
-        if args.pipeline and (Path(args.pipeline) / "config.cfg").exists():
-            results["runs"] += bench(
-                corpus, work, rules_only=False, pipeline=args.pipeline, batch_size=args.batch_size
-            )
-        elif args.pipeline:
-            print(f"{args.pipeline}: no pipeline there (no config.cfg); pipeline runs skipped", flush=True)
-        ray.shutdown()
+        with ray_session():  # the engine's own local start-up, as ``--engine ray`` without ``--address``
+            ray_start = time.perf_counter() - started
+            print(f"ray start-up: {ray_start:.1f} s (not counted below)", flush=True)
+            results = {
+                "files": files,
+                "chars": chars,
+                "cpus": os.cpu_count(),
+                "ray_start_s": round(ray_start, 1),
+                "batch_size": args.batch_size,
+                "block_size": args.block_size,
+            }
+            options = {"batch_size": args.batch_size, "block_size": args.block_size}
+            results["runs"] = bench(corpus, work, rules_only=True, pipeline=None, **options)
+            if args.pipeline and (Path(args.pipeline) / "config.cfg").exists():
+                results["runs"] += bench(corpus, work, rules_only=False, pipeline=args.pipeline, **options)
+            elif args.pipeline:
+                print(
+                    f"{args.pipeline}: no pipeline there (no config.cfg); pipeline runs skipped", flush=True
+                )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
 

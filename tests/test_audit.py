@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ AGENCY = "重慶市知識產權局"
 # ---------------------------------------------------------------- building test reports
 
 
+@lru_cache(maxsize=64)
 def make_record(text: str, uid: str = "cq", source: str | None = None) -> dict:
+    """The rules-only extraction record of a report text (cached: the audit does not change it)."""
     document = document_from_text(text, uid, source or f"{uid}.txt")
     return build_record(document, analyse_rules(document), RULES_PIPELINE)
 
@@ -146,6 +149,17 @@ def test_a_removed_section_five_fails():
     assert failed(results) == {("section_five", "")}
 
 
+def test_a_truncated_report_is_uncertain_about_its_missing_sections():
+    fragment = SEED[: SEED.index("五、當前存在")]
+    results = audit({"cq": fragment})
+    five, six = by_check(results, "section_five")[0], by_check(results, "section_six")[0]
+    assert (five.status, six.status) == ("uncertain", "uncertain")
+    assert (
+        five.message
+        == "no section on problems and improvements, but the text may be a fragment (no end seen)"
+    )
+
+
 def test_an_empty_section_five_or_six_fails():
     start, end = SEED.index("五、當前存在"), SEED.index("六、其他需要報告的事項")
     empty_five = SEED[:start] + "五、當前存在的主要問題及下步改進措施\n無。\n" + SEED[end:]
@@ -234,6 +248,16 @@ def test_carried_over_that_differs_from_last_year_fails_per_column():
         "applications.carried_over.business = 0 but cq-2021 applications.carried_forward.business = 1; "
         "applications.carried_over.total = 0 but cq-2021 applications.carried_forward.total = 1"
     )
+
+
+def test_names_that_differ_by_a_conventional_abbreviation_still_match():
+    texts = two_years([0, 1, 0, 0, 0, 0, 1])
+    texts = {
+        uid: text.replace(AGENCY, "重慶市人民政府辦公廳" if uid == "cq-2021" else "重慶市政府辦公廳")
+        for uid, text in texts.items()
+    }
+    carry = [r for r in by_check(audit(texts), "carry_over") if r.report_id == "cq-2022"][0]
+    assert carry.status == "pass" and carry.message.endswith("equal to cq-2021 (loose-name)")
 
 
 def test_a_narrative_copied_from_last_year_fails_the_reuse_check():

@@ -51,9 +51,28 @@ FRAGMENT = st.one_of(
     st.sampled_from(CORPUS_LINES).map(lambda line: line + "\n"),
     st.text(max_size=6),
 )
-REPORT_TEXT = st.lists(FRAGMENT, max_size=60).map("".join)
+TABLE_TEXTS = [json.loads(path.read_text("utf8"))["text"] for path in sorted(FIXTURES.glob("p*.json"))] + [SEED]
+
+
+@st.composite
+def edited_tables(draw) -> str:
+    """A real table passage with a few random deletions, insertions and replacements."""
+    text = draw(st.sampled_from(TABLE_TEXTS))
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(text)))
+        cut = draw(st.integers(0, 40))
+        insert = draw(st.one_of(st.just(""), FRAGMENT))
+        text = text[:at] + insert + text[at + cut :]
+    return text
+
+
+REPORT_TEXT = st.one_of(st.lists(FRAGMENT, max_size=60).map("".join), edited_tables())
 NUMBER_TYPES = (int, float)
-SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def examples(n: int) -> settings:
+    """Hypothesis settings for ``n`` examples, no per-example deadline (the first call loads data)."""
+    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check_inside(text: str, start: int | None, end: int | None) -> None:
@@ -64,8 +83,7 @@ def check_inside(text: str, start: int | None, end: int | None) -> None:
 # ---------------------------------------------------------------- readers
 
 
-@SETTINGS
-@settings(max_examples=400)
+@examples(400)
 @given(st.binary(max_size=2000))
 def test_decoding_arbitrary_bytes_gives_text_or_read_error(data):
     try:
@@ -120,8 +138,7 @@ def damaged_files(draw) -> tuple[str, bytes]:
     return suffix, bytes(data)
 
 
-@SETTINGS
-@settings(max_examples=150)
+@examples(150)
 @given(damaged_files())
 def test_reading_damaged_files_gives_a_document_or_read_error(case):
     suffix, data = case
@@ -154,8 +171,7 @@ HTML_TAGS = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", '<td rowsp
              "<caption>", "<![CDATA[", "<?xml ", "<meta charset=big5>"]
 
 
-@SETTINGS
-@settings(max_examples=300)
+@examples(300)
 @given(st.lists(st.one_of(st.sampled_from(HTML_TAGS), FRAGMENT), max_size=80).map("".join))
 def test_html_of_any_shape_gives_text_and_grids_whose_offsets_hold(html):
     document = html_document(html, id="fuzz", source="fuzz.html")
@@ -173,8 +189,7 @@ RECORD_LINES = st.one_of(
 )
 
 
-@SETTINGS
-@settings(max_examples=150)
+@examples(150)
 @given(st.sampled_from([".jsonl", ".csv", ".parquet"]), st.lists(RECORD_LINES, max_size=8))
 def test_record_files_of_any_content_give_documents_or_failures(suffix, lines):
     with tempfile.TemporaryDirectory() as folder:
@@ -189,8 +204,7 @@ def test_record_files_of_any_content_give_documents_or_failures(suffix, lines):
 # ---------------------------------------------------------------- sectioner
 
 
-@SETTINGS
-@settings(max_examples=300)
+@examples(300)
 @given(REPORT_TEXT)
 def test_sections_are_ordered_spans_of_the_text_starting_at_their_heading(text):
     sections = find_sections(text)
@@ -233,8 +247,7 @@ def check_failures_name_present_cells(checks, cells: dict) -> None:
             assert all(cells.get(key, value) == value for key, value in check.cells.items()), check
 
 
-@SETTINGS
-@settings(max_examples=400)
+@examples(400)
 @given(REPORT_TEXT)
 def test_table_values_are_numbers_or_none_with_evidence_inside_the_text(text):
     check_table_result(text, parse_tables(text))
@@ -243,8 +256,7 @@ def test_table_values_are_numbers_or_none_with_evidence_inside_the_text(text):
 GRID_CELL = st.one_of(st.sampled_from(TOKENS), st.sampled_from(CORPUS_LINES), st.text(max_size=4))
 
 
-@SETTINGS
-@settings(max_examples=200)
+@examples(200)
 @given(st.lists(st.lists(GRID_CELL, min_size=1, max_size=10), max_size=25))
 def test_grids_of_any_shape_give_numbers_or_none(rows):
     result = parse_tables("", [Grid(rows=rows)])
@@ -268,8 +280,7 @@ def nested(cells: dict) -> dict:
     return tree
 
 
-@SETTINGS
-@settings(max_examples=300)
+@examples(300)
 @given(st.sets(st.sampled_from(sorted(SEED_CELLS))), st.booleans())
 def test_checks_never_fail_on_a_partial_consistent_table(dropped, as_none):
     """Removing cells (or blanking them) from a consistent table never makes a check fail."""
@@ -280,8 +291,7 @@ def test_checks_never_fail_on_a_partial_consistent_table(dropped, as_none):
     assert all(check.ok for check in run_checks(nested(cells))), dropped
 
 
-@SETTINGS
-@settings(max_examples=200)
+@examples(200)
 @given(st.sampled_from(sorted(k for k, v in SEED_CELLS.items() if isinstance(v, int))), st.integers(1, 50))
 def test_a_changed_cell_fails_only_checks_that_name_it(key, delta):
     cells = dict(SEED_CELLS)
@@ -301,8 +311,7 @@ def check_spans(text: str, spans) -> None:
         assert text[span.start : span.end] == span.text, span
 
 
-@SETTINGS
-@settings(max_examples=200)
+@examples(200)
 @given(REPORT_TEXT)
 def test_weak_labels_are_spans_of_the_text(text):
     annotation = weak_annotate(text)
@@ -310,8 +319,7 @@ def test_weak_labels_are_spans_of_the_text(text):
     check_spans(text, annotation.statements)
 
 
-@SETTINGS
-@settings(max_examples=150)
+@examples(150)
 @given(REPORT_TEXT)
 def test_records_hold_only_offsets_inside_the_text_and_serialise(text):
     document = document_from_text(text, "fuzz", "fuzz.txt")

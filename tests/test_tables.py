@@ -585,19 +585,25 @@ def test_html_and_docx_renderings_read_back_to_the_same_tables(tmp_path):
 
 def test_speed_on_a_whole_report_and_on_text_without_tables():
     narrative = "2021年,我局坚持以习近平新时代中国特色社会主义思想为指导,认真贯彻落实条例。\n" * 250
-    start = time.perf_counter()
-    for _ in range(20):
-        parse_tables(narrative)
-    assert (time.perf_counter() - start) / 20 < 0.005
-    start = time.perf_counter()
-    for _ in range(20):
-        parse_tables(SEED)
-    assert (time.perf_counter() - start) / 20 < 0.05
+    assert cpu_seconds(parse_tables, narrative) < 0.001  # 10k characters without a table
+    assert cpu_seconds(parse_tables, SEED) < 0.02  # 200 cells
+
+
+def cpu_seconds(function, text: str, runs: int = 20) -> float:
+    """Best CPU time of a call over a few rounds (the machine may be busy)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        for _ in range(runs):
+            function(text)
+        best = min(best, (time.process_time() - start) / runs)
+    return best
 
 
 def test_table_four_pipe_header_with_spanned_blanks():
-    text = "行政复议 | | | | | 行政诉讼 | | | | | | | | | |\n结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n" + (
-        " | ".join(["0"] * 14 + ["1"]) + " |\n"
+    text = (
+        "行政复议 | | | | | 行政诉讼 | | | | | | | | | |\n结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n"
+        + (" | ".join(["0"] * 14 + ["1"]) + " |\n")
     )
     result = parse_tables(text)
     assert result.tables["review_litigation"]["litigation_after_review"]["total"] == 1
@@ -646,7 +652,15 @@ T3_ROWS = [
     ("(七)总计", "processed_total"),
     ("四、结转下年度继续办理", "carried_forward"),
 ]
-T3_COLUMNS = ["natural_person", "business", "research", "social_welfare", "legal_services", "other_org", "total"]
+T3_COLUMNS = [
+    "natural_person",
+    "business",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+]
 T4_KEYS = [
     f"review_litigation.{group}.{column}"
     for group in ["review", "litigation_direct", "litigation_after_review"]
@@ -736,7 +750,9 @@ LAYOUTS = {
     "one cell a line": lambda rows: "\n".join(c for row in rows for c in row),
     "blank line between cells": lambda rows: "\n\n".join(c for row in rows for c in row),
     "pipe rows": lambda rows: "\n".join(" | ".join(row) + " | ||" for row in rows),
-    "cells with trailing pipe": lambda rows: "\n".join("\n".join(c + " |" for c in row) + "\n|||" for row in rows),
+    "cells with trailing pipe": lambda rows: "\n".join(
+        "\n".join(c + " |" for c in row) + "\n|||" for row in rows
+    ),
     "pdf row lines": lambda rows: "\n- 3 -\n".join(" ".join(row) for row in rows),
     "pdf rows, tall group cell": lambda rows: "\n".join(" ".join(row) for row in _tall_group_cell(rows)),
     "pipe rows, group label on the line": lambda rows: "\n".join(
@@ -755,3 +771,19 @@ def test_every_layout_reads_every_cell_in_place(layout):
     result = parse_tables(LAYOUTS[layout](rows))
     assert flatten(result.tables) == expected
     assert result.format == "mixed"  # 2019 表二 with 2021 表三 rows
+
+
+def test_pdf_grid_with_empty_spanned_label_cells():
+    header = ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "", "", "申请人情况"] + [""] * 6
+    grid = Grid([header, ["一、本年新收政府信息公开申请数量", "", "", "5", "", "", "", "", "", "5"],
+                 ["三、本年度办理结果", "(一)予以公开", "", "4", "0", "0", "0", "0", "0", "4"]])
+    result = parse_tables("", [grid])
+    assert result.tables["applications"]["new_received"] == {
+        "natural_person": 5, "business": None, "research": None, "social_welfare": None,
+        "legal_services": None, "other_org": None, "total": 5}  # fmt: skip
+    assert result.tables["applications"]["granted"]["total"] == 4
+
+
+def test_markdown_rule_lines_are_not_cells():
+    text = "第二十条第(五)项 | |\n---|---|\n信息内容 | 本年处理决定数量 |\n---|---|\n行政许可 | 8 |\n"
+    assert cells(text) == {"active.licensing.decisions": 8}

@@ -43,7 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ from .reading import ReadError, iter_records, read_path
 from .records import Document, Grid, TableResult
 from .report_fields import report_title
 from .script import fold, remove_pinyin
+from .sectioning import locate_boilerplate
 from .tables import parse_tables
 from .weak_labels import count_attributes, count_links
 
@@ -75,6 +76,10 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789
 _QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;]?")
 _SPACE = re.compile(r"\s+")
+_DATE = re.compile(
+    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+)
+TAIL_CHARS = 300
 _DIGITS = re.compile(r"\d+(?:\.\d+)?|[〇○零一二三四五六七八九]{4}")
 
 
@@ -128,6 +133,8 @@ class Settings:
     """The contents of ``templates/audit.toml``, compiled."""
 
     title_year_share: float
+    unit_checked: tuple[str, ...]
+    decision_units: frozenset[str]
     six_headings: tuple[str, ...]
     fee_headings: tuple[str, ...]
     empty: frozenset[str]
@@ -154,6 +161,8 @@ def load_settings() -> Settings:
     fees, agencies, reuse, sections = data["fees"], data["agencies"], data["reuse"], data["sections"]
     return Settings(
         title_year_share=data["title_year"]["min_share"],
+        unit_checked=tuple(data["narrative_count"]["unit_checked"]),
+        decision_units=frozenset(data["narrative_count"]["decision_units"]),
         six_headings=tuple(sections["six_headings"]),
         fee_headings=tuple(fees["headings"]),
         empty=frozenset(sections["empty"]),
@@ -188,6 +197,11 @@ class Report:
     @property
     def id(self) -> str:
         return str(self.record["id"])
+
+    @cached_property
+    def folded(self) -> str:
+        """``fold(text)``: same length and offsets as the text."""
+        return fold(self.text or "")
 
     def cell(self, key: str, report_id: str | None = None, note: str = "", value: Any = None) -> Evidence:
         """Evidence for a table cell (its value in the tables unless given), with its offsets in
@@ -297,9 +311,21 @@ def _narrative_count(report: Report, entity: dict[str, Any]) -> CheckResult:
     said = f"narrative says {entity.get('text')} ({_number(value)}), table {name} = {_number(table)}"
     if abs(float(value) - float(table)) <= 1e-6:
         return _result(report, "narrative_count", subject, "pass", said, evidence)
-    status = "uncertain" if entity.get("approx") else "fail"
-    suffix = " (the narrative number is approximate)" if entity.get("approx") else ""
-    return _result(report, "narrative_count", subject, status, said + suffix, evidence)
+    doubt = _count_doubt(name, entity)
+    return _result(
+        report, "narrative_count", subject, "uncertain" if doubt else "fail", said + doubt, evidence
+    )
+
+
+def _count_doubt(name: str, entity: dict[str, Any]) -> str:
+    """Why a differing narrative count may not contradict the table ("" when it does)."""
+    if entity.get("approx"):
+        return " (the narrative number is approximate)"
+    settings = load_settings()
+    unit = fold(str(entity.get("unit") or ""))
+    if name.startswith(settings.unit_checked) and unit and unit not in settings.decision_units:
+        return f" (the narrative counts {unit}, the table counts decisions)"
+    return ""
 
 
 def _link_keys(name: str) -> tuple[str, ...]:
@@ -321,7 +347,7 @@ def _is_national(report: Report) -> bool:
 def _content(report: Report, section: dict[str, Any]) -> str:
     """A section's text after its heading, folded, without punctuation and whitespace."""
     start = section["start"] + len(section.get("heading") or "")
-    body = remove_pinyin(fold(report.text[start : section["end"]]))
+    body = remove_pinyin(report.folded[start : section["end"]])
     return load_settings().punctuation.sub("", _SPACE.sub("", body))
 
 
@@ -332,14 +358,8 @@ def check_section_five(report: Report) -> CheckResult:
     if not sections:
         return _result(report, "section_five", "", "not_assessable", "no section heading found in the report")
     if five is None:
-        status = "fail" if _is_national(report) else "uncertain"
-        return _result(
-            report,
-            "section_five",
-            "",
-            status,
-            f"no section on problems and improvements ({report.record.get('format')} format)",
-        )
+        complete = _section_six(report) is not None or _looks_complete(report)
+        return _missing(report, "section_five", "no section on problems and improvements", complete)
     evidence = [_heading_span(report, five)]
     if report.text is None:
         return _no_text(report, "section_five")
@@ -356,6 +376,28 @@ def check_section_five(report: Report) -> CheckResult:
     return _result(
         report, "section_five", "", "pass", f"{five['heading']!r}: {len(content)} characters", evidence
     )
+
+
+def _missing(report: Report, check: str, what: str, complete: bool) -> CheckResult:
+    """A missing section: a fail in a national-format report that reaches its end, else uncertain."""
+    fmt = report.record.get("format")
+    if not _is_national(report):
+        return _result(report, check, "", "uncertain", f"{what} ({fmt} format: local formats were freer)")
+    if not complete:
+        return _result(
+            report, check, "", "uncertain", f"{what}, but the text may be a fragment (no end seen)"
+        )
+    return _result(report, check, "", "fail", f"{what} ({fmt} format)")
+
+
+def _looks_complete(report: Report) -> bool:
+    """The text reaches the report's end: a date or page footer after the last section heading."""
+    if report.text is None:
+        return False
+    last = max((s["start"] for s in _sections(report)), default=0)
+    if any(start > last for start, _ in locate_boilerplate(report.text)):
+        return True
+    return _DATE.search(report.folded, max(last, len(report.text) - TAIL_CHARS)) is not None
 
 
 def _heading_span(report: Report, section: dict[str, Any]) -> Evidence:
@@ -379,14 +421,7 @@ def check_section_six(report: Report) -> CheckResult:
     if not sections:
         return _result(report, "section_six", "", "not_assessable", "no section heading found in the report")
     if six is None:
-        status = "fail" if _is_national(report) else "uncertain"
-        return _result(
-            report,
-            "section_six",
-            "",
-            status,
-            f"no section 其他需要报告的事项 ({report.record.get('format')} format)",
-        )
+        return _missing(report, "section_six", "no section 其他需要报告的事项", _looks_complete(report))
     if report.text is None:
         return _no_text(report, "section_six")
     evidence = [_heading_span(report, six)]
@@ -470,7 +505,7 @@ def check_fees(report: Report) -> CheckResult:
 
 def _no_charge_statement(report: Report, section: dict[str, Any]) -> tuple[int, int, str] | None:
     """``(start, end, folded clause)`` of the first clause of ``section`` saying no fee was charged."""
-    folded = fold(report.text)
+    folded = report.folded
     for m in _SENTENCE.finditer(folded, section["start"], section["end"]):
         clause = _SPACE.sub("", m.group())
         if any(p.search(clause) for p in load_settings().no_charge):
@@ -526,7 +561,7 @@ def _overview_years(report: Report, after_title: int) -> list[tuple[int, int, in
     characters after the title when no overview section was found."""
     overview = next((s for s in _sections(report) if s["type"] == "overview"), None)
     start, end = (overview["start"], overview["end"]) if overview else (after_title, after_title + 3000)
-    window = _QUOTED.sub(lambda m: " " * len(m.group()), fold(report.text[start:end]))
+    window = _QUOTED.sub(lambda m: " " * len(m.group()), report.folded[start:end])
     found = []
     for m in _YEAR.finditer(window):
         year = int(m.group(1).translate(_CN_DIGITS))
@@ -813,7 +848,7 @@ def narrative_sentences(report: Report) -> list[Sentence]:
     """Sentences of the narrative sections (the whole text when no section was found),
     normalised: folded, no whitespace, every number written ``#``."""
     settings = load_settings()
-    folded = fold(report.text)
+    folded = report.folded
     sections = _sections(report)
     ranges = [
         (s["start"] + len(s.get("heading") or ""), s["end"])
@@ -1138,6 +1173,7 @@ STYLE = (
     "mark{background:#ffe08a}.ctx{color:#555}"
 )
 CONTEXT = 40
+CELL_CONTEXT = 12
 
 
 def page_name(report_id: str) -> str:
@@ -1160,7 +1196,7 @@ def write_html(
     for result in results:
         by_report[result.report_id].append(result)
     for record in records:
-        page = report_html(record, by_report.get(record["id"], []), (texts or {}).get(record["id"]))
+        page = report_html(record, by_report.get(record["id"], []), texts)
         write_atomic(out_dir / page_name(record["id"]), page)
     path = out_dir / "audit.html"
     write_atomic(path, corpus_html(records, results))
@@ -1174,10 +1210,15 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def report_html(record: dict[str, Any], results: list[CheckResult], text: str | None) -> str:
-    """The audit page of one report: every result, failures first, each with its evidence."""
+def report_html(
+    record: dict[str, Any], results: list[CheckResult], texts: dict[str, str] | None = None
+) -> str:
+    """The audit page of one report: every result, failures first, each with its evidence (in
+    context, when ``texts`` holds the text of the report the evidence is in)."""
     order = {"fail": 0, "uncertain": 1, "not_assessable": 2, "pass": 3}
-    rows = "".join(_result_html(r, text) for r in sorted(results, key=lambda r: order[r.status]))
+    rows = "".join(
+        _result_html(r, record["id"], texts or {}) for r in sorted(results, key=lambda r: order[r.status])
+    )
     head = (
         f"<p>agency {html.escape(str(record.get('agency')))}, year {html.escape(str(record.get('year')))}, "
         f"format {html.escape(str(record.get('format')))}, source {html.escape(str(record.get('source')))}</p>"
@@ -1192,13 +1233,15 @@ def report_html(record: dict[str, Any], results: list[CheckResult], text: str | 
     return _page(f"audit: {record['id']}", head + table)
 
 
-def _result_html(result: CheckResult, text: str | None) -> str:
+def _result_html(result: CheckResult, report_id: str, texts: dict[str, str]) -> str:
     review = ""
     if result.review:
         review = (
             f"{html.escape(result.review.get('status', ''))}: {html.escape(result.review.get('note', ''))}"
         )
-    evidence = "".join(f"<li>{_evidence_html(e, text)}</li>" for e in result.evidence)
+    evidence = "".join(
+        f"<li>{_evidence_html(e, texts.get(e.report_id or report_id))}</li>" for e in result.evidence
+    )
     return (
         f'<tr id="{html.escape(result.check_id)}" class="{result.status}"><td>{result.status}</td>'
         f"<td>{html.escape(result.check)}<br><small>{html.escape(result.check_id)}</small></td>"
@@ -1207,22 +1250,27 @@ def _result_html(result: CheckResult, text: str | None) -> str:
 
 
 def _evidence_html(evidence: Evidence, text: str | None) -> str:
+    """One piece of evidence: what it is, where (offsets, other report), and the text in context."""
     where = f" [{evidence.start}:{evidence.end}]" if evidence.start is not None else ""
-    other = ""
     if evidence.report_id:
-        other = f' in <a href="{html.escape(page_name(evidence.report_id))}">{html.escape(evidence.report_id)}</a>'
+        link = html.escape(page_name(evidence.report_id))
+        where += f' in <a href="{link}">{html.escape(evidence.report_id)}</a>'
     note = f" <small>{html.escape(evidence.note)}</small>" if evidence.note else ""
     if evidence.kind == "cell":
-        return f"cell <code>{html.escape(evidence.key)}</code> = {html.escape(str(evidence.value))}{where}{other}{note}"
-    excerpt = html.escape(str(evidence.value or ""))
-    if text is not None and evidence.start is not None and not evidence.report_id:
-        before = text[max(0, evidence.start - CONTEXT) : evidence.start]
-        after = text[evidence.end : evidence.end + CONTEXT]
+        what = f"cell <code>{html.escape(evidence.key)}</code> = {html.escape(str(evidence.value))}"
+        context = CELL_CONTEXT
+    else:
+        what = html.escape(evidence.key)
+        context = CONTEXT
+    excerpt = "" if evidence.kind == "cell" else html.escape(str(evidence.value or ""))
+    if text is not None and evidence.start is not None:
+        before = text[max(0, evidence.start - context) : evidence.start]
+        after = text[evidence.end : evidence.end + context]
         excerpt = (
             f'<span class="ctx">{html.escape(before)}</span><mark>{html.escape(text[evidence.start : evidence.end])}'
             f'</mark><span class="ctx">{html.escape(after)}</span>'
         )
-    return f"{html.escape(evidence.key)}{where}{other}: {excerpt}{note}"
+    return f"{what}{where}{note}: {excerpt}" if excerpt else f"{what}{where}{note}"
 
 
 def corpus_html(records: list[dict[str, Any]], results: list[CheckResult]) -> str:

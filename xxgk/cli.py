@@ -294,6 +294,35 @@ def learning_curve_command(
                    + " ".join(f"{k} {v:.3f}" for k, v in point["f1"].items()))
 
 
+@app.command()
+def audit(
+    output_jsonl: Path = typer.Argument(..., help="An extraction output (JSONL)"),
+    html: Path = typer.Option(None, help="Write a page per report and one for the corpus here"),
+    out: Path = typer.Option(None, "-o", "--output", help="Write check results as JSON lines here"),
+    reuse_threshold: float = typer.Option(0.5, help="Share of narrative repeated from last year that fails"),
+) -> None:
+    """Consistency checks within and across reports, with evidence; review statuses are kept."""
+    from .audit import audit_command, format_summary
+
+    typer.echo(format_summary(audit_command(output_jsonl, html, out, reuse_threshold)))
+
+
+@app.command("audit-review")
+def audit_review(
+    output_jsonl: Path = typer.Argument(..., help="The extraction output the audit ran on"),
+    check_id: str = typer.Argument(..., help="The check_id of a result"),
+    status: str = typer.Argument(..., help="confirmed | dismissed"),
+    note: str = typer.Option("", help="Why"),
+    out: Path = typer.Option(None, "-o", "--output", help="The audit results file, if -o was used"),
+) -> None:
+    """Set the review status of an audit failure; it survives re-running the audit."""
+    from .audit import reviews_path, set_review
+
+    path = reviews_path(output_jsonl, out)
+    set_review(path, check_id, status, note)
+    typer.echo(f"{check_id}: {status} -> {path}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

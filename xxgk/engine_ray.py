@@ -44,6 +44,7 @@ from typing import Any
 from .batch import Processor, Summary, Task, _skip_done, done_ids, expand_inputs, repair_partial_line
 from .reading import document_from_text
 
+BLOCK_SIZE = 64  # reports per Ray task
 MANIFEST = "manifest.json"
 PART_GLOB = "part-*.parquet"
 
@@ -165,7 +166,13 @@ def ray_session(address: str | None = None) -> Iterator[None]:
     if address:
         ray.init(address=address, logging_level="warning")
     else:
-        ray.init(num_cpus=os.cpu_count(), include_dashboard=False, logging_level="warning")
+        # Ray runs workers at niceness 15; on one machine they should compete like the local engine's.
+        ray.init(
+            num_cpus=os.cpu_count(),
+            include_dashboard=False,
+            logging_level="warning",
+            _system_config={"worker_niceness": 0},
+        )
     try:
         yield
     finally:
@@ -177,12 +184,17 @@ def record_blocks(
     *,
     workers: int = 2,
     batch_size: int = 16,
+    block_size: int = BLOCK_SIZE,
     output: str = "jsonl",
     worker_class: type[ExtractWorker] = ExtractWorker,
     preserve_order: bool = False,
     **worker_kwargs: Any,
 ):
-    """Run ``tasks`` through an actor pool of ``workers``; yields the output blocks (Arrow tables)."""
+    """Run ``tasks`` through an actor pool of ``workers``; yields the output blocks (Arrow tables).
+
+    Each Ray task gets ``block_size`` reports (enough work to amortise Ray's per-task cost), which
+    the worker's ``Processor`` pipes in batches of ``batch_size``.
+    """
     import ray
 
     if not tasks:
@@ -191,12 +203,12 @@ def record_blocks(
     context.enable_progress_bars = sys.stderr.isatty()
     context.execution_options.preserve_order = preserve_order
     items = [{"task": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)} for t in tasks]
-    dataset = ray.data.from_items(items, override_num_blocks=max(1, -(-len(items) // batch_size)))
+    dataset = ray.data.from_items(items, override_num_blocks=max(1, -(-len(items) // block_size)))
     dataset = dataset.map_batches(
         worker_class,
         fn_constructor_kwargs={"batch_size": batch_size, "output": output, **worker_kwargs},
         compute=ray.data.ActorPoolStrategy(size=workers),
-        batch_size=batch_size,
+        batch_size=block_size,
         batch_format="numpy",
         num_cpus=1,
     )
@@ -216,6 +228,7 @@ def run_extract_ray(
     text_field: str = "text",
     id_field: str = "id",
     batch_size: int = 16,
+    block_size: int = BLOCK_SIZE,
     rules_only: bool = False,
     pipeline: str | None = None,
     resume: bool = False,
@@ -225,7 +238,8 @@ def run_extract_ray(
     """Extract every input with Ray into ``out``: a JSONL file, or a Parquet directory (``fmt``).
 
     The records equal the local engine's (``xxgk.batch.run_extract``); ``resume`` skips ids already
-    in ``out``. ``worker_class`` may be a subclass of ``ExtractWorker`` (e.g. to post-process).
+    in ``out``. ``address`` joins a running cluster (else a local Ray starts with this machine's
+    CPUs); ``workers`` is the size of the actor pool, ``block_size`` the reports per Ray task. ``worker_class`` may be a subclass of ``ExtractWorker`` (e.g. to post-process).
     """
     if fmt not in ("jsonl", "parquet"):
         raise ValueError(f"unknown format {fmt!r} for the Ray engine: use jsonl or parquet")
@@ -242,6 +256,7 @@ def run_extract_ray(
                 tasks,
                 workers=workers,
                 batch_size=batch_size,
+                block_size=block_size,
                 output=fmt,
                 worker_class=worker_class,
                 **worker_kwargs,
@@ -264,6 +279,7 @@ def extract_ray(
     address: str | None = None,
     workers: int = 2,
     batch_size: int = 16,
+    block_size: int = BLOCK_SIZE,
 ) -> Iterator[dict[str, Any]]:
     """Output records for report texts or paths (an existing path is read as a file), in input order."""
     tasks = list(_api_tasks(items))
@@ -271,7 +287,12 @@ def extract_ray(
     seen: set[str] = set()
     with ray_session(address):
         for block in record_blocks(
-            tasks, workers=workers, batch_size=batch_size, preserve_order=True, **worker_kwargs
+            tasks,
+            workers=workers,
+            batch_size=batch_size,
+            block_size=block_size,
+            preserve_order=True,
+            **worker_kwargs,
         ):
             for line in _first_copies(block, seen).column("record").to_pylist():
                 yield json.loads(line)

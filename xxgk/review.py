@@ -8,8 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from spacy import displacy
-
 from .output import flat_cells, read_records
 
 COLORS = {"AGENCY": "#9fd3ff", "YEAR": "#ffe08a", "COUNT": "#b8f2b0", "MEASURE": "#c9b6ff", "PROBLEM": "#ffb3b3"}
@@ -24,6 +22,8 @@ def safe_name(uid: str) -> str:
 
 
 def entity_html(record: dict[str, Any], text: str) -> str:
+    from spacy import displacy
+
     ents = [{"start": e["start"], "end": e["end"], "label": e["label"]} for e in record.get("entities", [])]
     return displacy.render({"text": text, "ents": ents, "title": None}, style="ent", manual=True,
                            options={"colors": COLORS}, page=False)
@@ -33,6 +33,8 @@ def statement_html(record: dict[str, Any], text: str) -> str:
     spans = [{"start": s["start"], "end": s["end"], "label": s["label"]} for s in record.get("statements", [])]
     if not spans:
         return "<p>(none)</p>"
+    from spacy import displacy
+
     return displacy.render({"text": text, "ents": spans, "title": None}, style="ent", manual=True,
                            options={"colors": COLORS}, page=False)
 

@@ -22,6 +22,21 @@ from .script import PINYIN, fold
 
 TABLES = ("active", "applications", "review_litigation")
 _ANCHORS = ("二十条", "信息内容", "申请人情况", "本年新收", "上年结转", "结转下年度", "结果维持")
+# The same anchors as written, Simplified, Traditional or mixed, so that text without any table is
+# turned away before it is folded.
+_RAW_ANCHORS = (
+    "二十条",
+    "二十條",
+    "本年新收",
+    "申请人",
+    "申請人",
+    "结转",
+    "結轉",
+    "結转",
+    "结轉",
+    "果维持",
+    "果維持",
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\s“”\"'‘’「」『』]+")
@@ -31,6 +46,7 @@ _HEADING_WORDS = ("情况", "问题", "事项", "措施", "概述")
 _PAGE_MARK = re.compile(
     r"^(?:-\s*\d+\s*-|[Pp](?:age)?\.?\s*\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
 )
+_RULE_LINE = re.compile(r"^[|:\s]*-{3,}[-|:\s]*$")  # a Markdown table's |---|---| line
 _NUMBER = re.compile(
     r"(?P<sign>\+|-{1,2}|增|减)?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
     r"(?P<unit>万元|\(万元\)|\(万\)|万|元|件|条|个|项|次)?"
@@ -96,7 +112,22 @@ def normalize_label(text: str) -> str:
 def _normalize_folded(folded: str) -> str:
     if "(" in folded:
         folded = PINYIN.sub("", folded)
+    words, pattern = _vocabulary()
+    if pattern.search(folded):
+        folded = pattern.sub(lambda m: words[m.group()], folded)
     return _DROP.sub("", folded)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Taiwan words of ``[vocabulary]`` in ``tables.toml`` and a pattern that finds them."""
+    words = _toml()["vocabulary"]
+    return words, re.compile("|".join(map(re.escape, words)))
+
+
+@lru_cache(maxsize=1)
+def _toml() -> dict[str, Any]:
+    return tomllib.loads(resources.files("xxgk").joinpath("templates/tables.toml").read_text("utf8"))
 
 
 def _columns(entries: list[dict[str, Any]]) -> list[Column]:
@@ -111,7 +142,7 @@ def _columns(entries: list[dict[str, Any]]) -> list[Column]:
 @lru_cache(maxsize=1)
 def load_templates() -> Templates:
     """The table templates of ``templates/tables.toml``, indexed for matching."""
-    data = tomllib.loads(resources.files("xxgk").joinpath("templates/tables.toml").read_text("utf8"))
+    data = _toml()
     entries: list[tuple[str, Label]] = []
     blocks: dict[str, Block] = {}
     active = data["active"]
@@ -248,7 +279,7 @@ def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] 
     if " " not in stripped and "|" not in stripped and not stripped.isdigit():  # one label cell
         s = start + line.index(stripped)
         return [classify(original[s : s + len(stripped)], s, s + len(stripped), stripped)]
-    if len(stripped) < 20 and _PAGE_MARK.match(stripped):
+    if len(stripped) < 20 and _PAGE_MARK.match(stripped) or _RULE_LINE.match(stripped):
         return []
     if "|" not in line:
         return _split_piece(folded, start, end, original)
@@ -489,16 +520,18 @@ class Parsed:
 
 def fit(values: list[Cell], size: int) -> list[Cell] | None:
     """The row's cells in template order when their count fits, else None. Blank cells count only
-    where they are needed to make the count fit (blank lines often just separate cells)."""
-    filled = [v for v in values if v.kind != "blank"]
+    where they are needed to make the count fit: blank lines often just separate cells, and blanks
+    at the ends of a row may be a row separator or the rest of a spanned label cell. Of the runs of
+    ``size`` cells that hold every number, the one that starts earliest is taken."""
+    filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
-        return filled
-    if len(values) == size:
-        return values
-    trimmed = list(values)
-    while trimmed and trimmed[-1].kind == "blank":
-        trimmed.pop()
-    return trimmed if len(trimmed) == size else None
+        return [values[i] for i in filled]
+    if not filled:
+        return values if len(values) == size else None
+    for start in range(filled[0] + 1):
+        if filled[-1] < start + size <= len(values):
+            return values[start : start + size]
+    return None
 
 
 class Reader:
@@ -804,8 +837,11 @@ def _show(row: Row) -> str:
 def parse_tables(text: str, grids: list[Grid] | None = None) -> TableResult:
     """Tables 二/三/四 of a report, each from ``grids`` or from ``text``, whichever gives it more cells."""
     templates = load_templates()
-    folded = fold(text)
-    parsed = _read(text_cells(text, folded), templates) if _has_anchor(folded) else Parsed()
+    parsed = Parsed()
+    if any(anchor in text for anchor in _RAW_ANCHORS) or PINYIN.search(text):
+        folded = fold(text)
+        if _has_anchor(folded):
+            parsed = _read(text_cells(text, folded), templates)
     if grids:
         from_grids = _read(grid_cells(grids, text), templates)
         for table in from_grids.tables():

@@ -77,7 +77,9 @@ def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
     return i + 1 < len(ranges) and ranges[i + 1][0] < end
 
 
-BRACKETS_RE = re.compile(r"《[^《》]{0,300}》|〔[^〔〕\n]{0,30}〕")  # book titles (〈〉 stay inside), 〔2019〕
+BRACKETS_RE = re.compile(
+    r"《[^《》]{0,300}》|〔[^〔〕\n]{0,30}〕"
+)  # book titles (〈〉 stay inside), 〔2019〕
 # Document numbers and decrees; the issuing organ before them (`国发`, `国务院令`) is added by
 # ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters).
 DOC_NUMBER_RE = re.compile(
@@ -141,36 +143,123 @@ COUNTY_SUFFIXES = frozenset("市 县 区 旗 州 自治县 自治州 自治旗".
 LEVEL_WORDS = "自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 乡 州".split()
 LEVEL_CHARS = "省市县区镇乡州旗盟"
 # After a bare level word these begin another word (`市民`, `县级`, `区域`, `乡镇`), except `市场`/`乡村振兴`.
-LEVEL_NOT_BEFORE_RE = re.compile("(?!民(?!政)|级|域|直|属|内|外|县|区|市(?!场)|镇|乡(?!村振兴)|村|长|场|委员|人民(?!政府))")
+LEVEL_NOT_BEFORE_RE = re.compile(
+    "(?!民(?!政)|级|域|直|属|内|外|县|区|市(?!场)|镇|乡(?!村振兴)|村|长|场|委员|人民(?!政府))"
+)
 LEVEL_NOT_AFTER = "全我本该各每此这那其城都超门上地社街园校郊省市县区镇乡州旗盟村"
 # Organ suffixes, longest first, each with the characters that would make it part of another word.
 ORGAN_SUFFIXES = {
-    "人民代表大会常务委员会": "", "人大常委会": "", "人民代表大会": "", "人大": "", "政协": "",
-    "人民政府办公室": "", "人民政府办公厅": "", "人民政府": "", "政府办公室": "", "政府办公厅": "",
-    "政府办": "理事法件结好学案公", "政府": "", "中级人民法院": "", "人民法院": "", "法院": "", "人民检察院": "",
-    "检察院": "", "党工委": "", "党委": "", "纪委": "", "监委": "", "管理委员会": "", "委员会": "",
-    "管委会": "", "行政公署": "", "行署": "", "办公厅": "", "办公室": "", "党政办公室": "", "党政办": "",
-    "办事处": "", "管理局": "", "总局": "", "分局": "", "局": "面部势限", "厅": "", "委": "托屈派员",
-    "办": "理事法件结好学案公", "署": "名", "档案馆": "", "图书馆": "", "博物馆": "", "文化馆": "",
-    "纪念馆": "", "服务中心": "", "中心": "工作|任务|环节|位置", "研究院": "", "研究所": "",
-    "派出所": "", "司法所": "", "财政所": "", "卫生院": "", "领导小组办公室": "", "领导小组": "",
+    "人民代表大会常务委员会": "",
+    "人大常委会": "",
+    "人民代表大会": "",
+    "人大": "",
+    "政协": "",
+    "人民政府办公室": "",
+    "人民政府办公厅": "",
+    "人民政府": "",
+    "政府办公室": "",
+    "政府办公厅": "",
+    "政府办": "理事法件结好学案公",
+    "政府": "",
+    "中级人民法院": "",
+    "人民法院": "",
+    "法院": "",
+    "人民检察院": "",
+    "检察院": "",
+    "党工委": "",
+    "党委": "",
+    "纪委": "",
+    "监委": "",
+    "管理委员会": "",
+    "委员会": "",
+    "管委会": "",
+    "行政公署": "",
+    "行署": "",
+    "办公厅": "",
+    "办公室": "",
+    "党政办公室": "",
+    "党政办": "",
+    "办事处": "",
+    "管理局": "",
+    "总局": "",
+    "分局": "",
+    "局": "面部势限",
+    "厅": "",
+    "委": "托屈派员",
+    "办": "理事法件结好学案公",
+    "署": "名",
+    "档案馆": "",
+    "图书馆": "",
+    "博物馆": "",
+    "文化馆": "",
+    "纪念馆": "",
+    "服务中心": "",
+    "中心": "工作|任务|环节|位置",
+    "研究院": "",
+    "研究所": "",
+    "派出所": "",
+    "司法所": "",
+    "财政所": "",
+    "卫生院": "",
+    "领导小组办公室": "",
+    "领导小组": "",
 }
+ORGANS_LONGEST_FIRST = sorted(ORGAN_SUFFIXES, key=len, reverse=True)
 # Organs that are AGENCY only with a named parent, never after a bare level word (`镇政务公开领导小组`).
 PARENT_ONLY = {"办公室", "党政办公室", "党政办", "领导小组办公室", "领导小组"}
 # Organs that need a core after a bare level word (`市局`, `省委员会` are generic; `市委`, `市档案馆` are not).
 NEED_CORE = {
-    "局", "厅", "办", "署", "中心", "服务中心", "分局", "总局", "管理局", "委员会", "管委会", "管理委员会",
-    "办事处", "研究院", "研究所", "办公厅",
+    "局",
+    "厅",
+    "办",
+    "署",
+    "中心",
+    "服务中心",
+    "分局",
+    "总局",
+    "管理局",
+    "委员会",
+    "管委会",
+    "管理委员会",
+    "办事处",
+    "研究院",
+    "研究所",
+    "办公厅",
 }
 SUBUNIT_SUFFIXES = {
-    "领导小组办公室": "", "领导小组": "", "工作组": "", "办公室": "", "办公厅": "", "党政办公室": "",
-    "党政办": "", "办事处": "", "新闻办": "公", "委员会": "", "宣传部": "", "组织部": "", "统战部": "",
-    "党委": "", "党组": "", "编办": "", "服务中心": "", "信息中心": "", "政务中心": "",
-    "区政府办公室": "", "县政府办公室": "", "市政府办公室": "", "市政府办公厅": "", "省政府办公厅": "",
+    "领导小组办公室": "",
+    "领导小组": "",
+    "工作组": "",
+    "办公室": "",
+    "办公厅": "",
+    "党政办公室": "",
+    "党政办": "",
+    "办事处": "",
+    "新闻办": "公",
+    "委员会": "",
+    "宣传部": "",
+    "组织部": "",
+    "统战部": "",
+    "党委": "",
+    "党组": "",
+    "编办": "",
+    "服务中心": "",
+    "信息中心": "",
+    "政务中心": "",
+    "区政府办公室": "",
+    "县政府办公室": "",
+    "市政府办公室": "",
+    "市政府办公厅": "",
+    "省政府办公厅": "",
 }
 # One-character sub-units need a name before them (`政务公开科`, not `局局`).
 SUBUNIT_CHARS = {
-    "处": "理置罚", "科": "学技", "股": "", "局": "面部势限", "办": "理事法件结好学案公", "委": "托屈派员",
+    "处": "理置罚",
+    "科": "学技",
+    "股": "",
+    "局": "面部势限",
+    "办": "理事法件结好学案公",
+    "委": "托屈派员",
 }
 FIXED_AGENCIES = (
     "国务院办公厅 国务院新闻办公室 国务院新闻办 国务院 党中央 中共中央办公厅 中共中央 中央办公厅 "
@@ -199,10 +288,14 @@ ACTOR_AFTER = re.compile(
     r"及时|依法|本着|致力|全年|今年|继续|重视|狠抓|采取|利用|坚决|统筹|对照|聚焦|以|把|将|在|于|的政府信息|"
     r"关于|有关|门户网站|网站|门户网|政务网|政府网站)"
 )
-ACTOR_BEFORE = re.compile(r"(?:(?:来源|发布机构|发布单位|发文机关|发文机构|信息来源|发布部门|发布者)\s*[:|]|>)[\s:|\[(]*$")
+ACTOR_BEFORE = re.compile(
+    r"(?:(?:来源|发布机构|发布单位|发文机关|发文机构|信息来源|发布部门|发布者)\s*[:|]|>)[\s:|\[(]*$"
+)
 ADDRESS_BEFORE = re.compile(r"地址\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
 PLACE_AFTER = re.compile(r"(?:境内|范围|辖区|全境|区域|以内|以外|之内|内|外|各|人民(?!政府)|籍|户籍|地址)")
-BAD_CORE = re.compile(r"网(?!信)|门户|平台|热线|信箱|公众号|微信|微博|专栏|大厅|窗口|大楼|楼|媒体|报社|电视|广播|日报")
+BAD_CORE = re.compile(
+    r"网(?!信)|门户|平台|热线|信箱|公众号|微信|微博|专栏|大厅|窗口|大楼|楼|媒体|报社|电视|广播|日报"
+)
 LOCATION_BEFORE = re.compile(r"(?:在|到|至|于|赴)$")
 LOCATION_AFTER = re.compile(r"(?:设立|设置|设有|内|查阅|办理|现场)")
 
@@ -245,7 +338,9 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         rf"|{sub_core}{{2,14}}?(?:{_suffix_alternation(SUBUNIT_CHARS)})))"
     )
     tail = rf"(?P<core>{core}{{0,12}}?)(?P<organ>{organs})(?P<sub>{sub}*)"
-    fixed = rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)"
+    fixed = (
+        rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)"
+    )
     known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES}
     return AgencyPatterns(
         anchors=re.compile(f"{divs}|国家"),
@@ -352,7 +447,9 @@ def _is_unit(name: str, unit: str, patterns: AgencyPatterns) -> bool:
     return not any(name[i : i + 2] in patterns.not_names for i in range(len(name) - 1))
 
 
-def _head_start(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: int) -> tuple[int, bool] | None:
+def _head_start(
+    folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: int
+) -> tuple[int, bool] | None:
     """Start of the division name that ends with ``anchor`` and whether it is named; a bare
     level word (`市`, `县`) is not named. Known names first (longest), then unknown names of
     two or three characters that start at a word boundary."""
@@ -410,7 +507,7 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
     """A division name standing for its government: title, subject of the work, signature line."""
     if SELF_CONTEXT_BEFORE.search(folded, max(0, start - 1), start) or PLACE_AFTER.match(folded, end):
         return False
-    after = end + len(folded[end : end + 3]) - len(folded[end : end + 3].lstrip("])】>|\"”"))
+    after = end + len(folded[end : end + 3]) - len(folded[end : end + 3].lstrip('])】>|"”'))
     if ACTOR_AFTER.match(folded, after) or ACTOR_BEFORE.search(folded, max(0, start - 12), start):
         return True
     line_start = folded.rfind("\n", 0, start) + 1
@@ -423,14 +520,13 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
 # Gazetteer
 
 GAZETTEER_PATH = "templates/gazetteer.toml"
-TITLE_RE = re.compile(
-    rf"(?m)^[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*"
-    rf"(?P<name>[{CJK}()]{{2,40}}?)\s*(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?"
-    r"政府信息公开(?:工作)?年度报告"
+TITLE_END_RE = re.compile(r"政府信息公开(?:工作)?年度报告")
+TITLE_HEAD_RE = re.compile(
+    rf"[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*(?P<name>[{CJK}()]{{2,40}}?)\s*"
+    rf"(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?"
 )
-SIGNATURE_RE = re.compile(
-    rf"(?m)^[ \t]*(?P<name>[{CJK}]{{4,30}})[ \t]*\n+[ \t]*(?:(?:19|20)\d{{2}}|二[〇○零0][〇○零0一二三四五六七八九]{{2}})年"
-)
+DATE_LINE_RE = re.compile(r"\n[ \t]*(?:(?:19|20)\d{2}|二[〇○零0][〇○零0一二三四五六七八九]{2})年")
+SIGNATURE_LINE_RE = re.compile(rf"[ \t]*(?P<name>[{CJK}]{{4,30}})[ \t]*")
 NOT_GAZETTEER = re.compile(r"关于|印发|根据|按照|现将|公布|发布|编制|我|本|全|各|报告|通知|《|》|\(|\)")
 DIVISION_ENTRY_SUFFIXES = "特别行政区 自治区 自治州 自治县 自治旗 省 市 县 区 旗 盟 州".split()
 
@@ -451,26 +547,38 @@ def build_gazetteer(texts: Iterable[str]) -> list[str]:
 
 def title_names(folded: str) -> set[str]:
     """Names of the issuing agency in a (folded) report's title and signature lines."""
-    names = set()
-    for regex in (TITLE_RE, SIGNATURE_RE):
-        for m in regex.finditer(folded):
-            name = m.group("name").strip()
-            if _is_gazetteer_name(name):
-                names.add(name)
-    return names
+    found = []
+    for m in TITLE_END_RE.finditer(folded):
+        line_start = folded.rfind("\n", 0, m.start()) + 1
+        if m.start() - line_start <= 60 and (head := TITLE_HEAD_RE.fullmatch(folded, line_start, m.start())):
+            found.append(head.group("name"))
+    for m in DATE_LINE_RE.finditer(folded):
+        line_end = m.start()
+        while line_end > 0 and folded[line_end - 1] == "\n":
+            line_end -= 1
+        line_start = folded.rfind("\n", 0, line_end) + 1
+        if line_end - line_start <= 34 and (
+            line := SIGNATURE_LINE_RE.fullmatch(folded, line_start, line_end)
+        ):
+            found.append(line.group("name"))
+    return {name.strip() for name in found if _is_gazetteer_name(name.strip())}
+
+
+UNIT_RE = re.compile(rf"([{CJK}]{{1,6}}?)({_alternation(DIVISION_SUFFIXES)})")
+NAME_OPENING_RE = re.compile(rf"国家|中共|[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)})")
+CHAIN_RE = re.compile(rf"(?:[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)}))+")
 
 
 def _is_gazetteer_name(name: str) -> bool:
     if len(name) < 3 or NOT_GAZETTEER.search(name) or name in LEVEL_WORDS:
         return False
-    divs = _alternation(DIVISION_SUFFIXES)
-    if not re.match(rf"(?:国家|中共|[{CJK}]{{2,6}}?(?:{divs}))", name):
+    if not NAME_OPENING_RE.match(name):
         return False  # a name opens with its division (or 国家): no `县科技局`, `人社分局`
-    return bool(_organ_suffix(name) or re.fullmatch(rf"(?:[{CJK}]{{2,6}}?(?:{divs}))+", name))
+    return bool(_organ_suffix(name) or CHAIN_RE.fullmatch(name))
 
 
 def _organ_suffix(name: str) -> str | None:
-    return next((s for s in sorted(ORGAN_SUFFIXES, key=len, reverse=True) if name.endswith(s)), None)
+    return next((s for s in ORGANS_LONGEST_FIRST if name.endswith(s)), None)
 
 
 def division_names(lexicon_lines: Iterable[str]) -> list[str]:
@@ -482,7 +590,11 @@ def division_names(lexicon_lines: Iterable[str]) -> list[str]:
         parts = line.split()
         if len(parts) == 3 and parts[2] == "ns":
             m = re.fullmatch(rf"([{CJK}]{{2,8}}?)({suffixes})", parts[0])
-            if m and not re.search(r"城市|地区|[东西南北中各全本我该]$", m.group(1)) and m.group(1) not in NOT_NAMES:
+            if (
+                m
+                and not re.search(r"城市|地区|[东西南北中各全本我该]$", m.group(1))
+                and m.group(1) not in NOT_NAMES
+            ):
                 found.add(parts[0])
     return sorted(found)
 
@@ -521,8 +633,7 @@ def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
     """The division units an agency name opens with: `西安市阎良区文化旅游局` → 西安市, 阎良区
     (a unit whose name contains a word of ``common`` ends the list: `农业农村厅` is no village)."""
     units, pos = [], 0
-    divs = _alternation(DIVISION_SUFFIXES)
-    while m := re.compile(rf"([{CJK}]{{1,6}}?)({divs})").match(name, pos):
+    while m := UNIT_RE.match(name, pos):
         stem = m.group(1)
         if len(stem) < 2 and not (m.group(2) == "县" and not units):
             break
@@ -535,7 +646,9 @@ def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
     return units
 
 
-def write_gazetteer(paths: Iterable[str | Path], out: str | Path, lexicon: str | Path | None = None) -> Gazetteer:
+def write_gazetteer(
+    paths: Iterable[str | Path], out: str | Path, lexicon: str | Path | None = None
+) -> Gazetteer:
     """Build the gazetteer from report texts (``.jsonl`` ``text`` fields or ``.txt`` files) and,
     when given, the division names of a jieba-style lexicon; write it as TOML to ``out``."""
     import json
@@ -712,37 +825,58 @@ def count_attributes(text: str, start: int, end: int) -> dict[str, Any]:
 
 MARKER_RE = re.compile(
     r"(?:^|(?<=[。;:!?\s]))[ \t]*(?:"
-    r"\(\s*[一二三四五六七八九十]{1,3}\s*\)|\(\s*\d{1,2}\s*\)|[①-⑳]"
+    r"\(\s*[一二三四五六七八九十]{1,3}\s*\)|\(\s*\d{1,2}\s*\)|[①-⑳㈠-㈩]"
     r"|[一二三四五六七八九十]{1,3}、|\d{1,2}(?:\.(?!\d)|、)"
     r"|第[一二三四五六七八九十]{1,3}(?=[,、:])|(?:首先|其次|再次|最后)(?=,))[ \t,、:.]*"
-    r"|(?:^|(?<=[。;:!?,\s]))[ \t]*[一二三四五六七八九十]{1,3}是[ \t,、:]*",
+    r"|(?:^|(?<=[。;:!?,\s]))[ \t]*(?:[一二三四五六七八九十]{1,3}|\d{1,2})是[ \t,、:]*"
+    r"|^[ \t]*\d{1,2}(?=[\u4e00-\u9fff])(?![\d年月日号个件条次项])|^[ \t]*[一二三四五六七八九十]{1,3},",
     re.M,
 )
 SENTENCE_END_RE = re.compile(r"[。;:!?\n]")
-SUBHEADING_RE = re.compile(r"问题|不足|措施|改进|下一步|下步|计划|打算|思路|整改|方向|安排|情况")
+HEADING_WORDS = r"(?:问题|不足|困难|措施|办法|情况|计划|打算|思路|方向|安排|对策|重点)"
+SUBHEADING_RE = re.compile(
+    rf"[^,。;]{{0,8}}?{HEADING_WORDS}(?:(?:和|与|及|以及)[^,。;]{{0,8}}?{HEADING_WORDS})?"
+)
+GENERIC_PROBLEMS = (
+    r"(?:主要)?(?:存在|有|面临)(?:着|著)?(?:一些|以下|如下|几个|一定的?|诸多|不少|的)?(?:主要)?"
+    r"(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?"
+)
 FRAMING_RE = re.compile(
-    r"常抓不懈|以下几个方面|以下几方面|以下方面|以下工作|以下问题|如下|几点"
+    r"常抓不懈|以下[一二两三四五六七八九十几]?个?方面|以下(?:工作|问题|措施)|如下|几点"
+    r"|[一二两三四五六七八九十几]个?方面(?:的)?工作"
     r"|取得.{0,8}(?:成效|成绩|进展|效果|成果).{0,90}(?:差距|问题|不足|之处)$"
-    r"|^[^,]{0,30}(?:仍然?|还|也|依然|但)?(?:存在|有)着?(?:一些|以下|如下|几个|一定的?|诸多|不少|的)?(?:主要)?"
-    r"(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?(?:,?(?:主要)?(?:表现在|是|有|体现在))?$"
+    rf"|{GENERIC_PROBLEMS}(?:,?(?:主要)?(?:表现在|是|有|体现在))?$"
+    r"|(?:上述|以上|这些)(?:问题|不足)[^。]{0,30}(?:改进|解决|整改)$"
 )
+GENERIC_REST_RE = re.compile(
+    r"(?:一些|以下|如下|几个|一定的?|诸多|不少|的)?(?:主要)?(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?"
+)
+# A clause that introduces the problems it is followed by: the statement starts after it.
 INTRO_RE = re.compile(
-    r"^.{0,60}?(?:存在|不足|问题|成效|来看|方面)[^,]{0,8},(?:主要(?:是|有|表现在|体现在|包括|存在)|具体(?:表现)?为|表现在)[,:]?"
-    r"|^(?:还存在一些问题如|主要包括|主要存在|主要表现在|主要体现在|具体表现为|主要是|主要有)[,:]?"
+    rf"{GENERIC_PROBLEMS}[,:]?(?:(?:主要|具体)?(?:是|有|表现在|体现在|表现为|包括|如)[,:]?)?"
+    r"|(?:主要|具体)(?:是|有|表现在|体现在|表现为|包括)[,:]?|(?<=[,:])如|表现[为在][,:]?"
+    r"|(?:还|也|仍|仍然|依然|同时)存在(?:着|著)?|面临|面臨"
 )
-PROBLEM_CUES = re.compile(
-    r"有待|不足|不够|欠缺|滞后|缺乏|缺少|薄弱|不强|不高|不全|不到位|不及时|不规范|不完善|不充分|不深入|不明确|"
-    r"不统一|不平衡|不健全|不太|不能|未能|较少|偏少|偏低|较低|较弱|单一|尚未|尚不|仍需|还需|亟需|亟待|差距|"
-    r"短板|难以|较慢|缓慢|需要进一步|需进一步|仍有|还有|问题"
+# A sentence inside an item that turns to what comes next ends the item (`…不够。下一步,我委将…`).
+TRANSITION_RE = re.compile(r"(?:下一步|下步|今后|为此|对此|针对|对于|鉴于|接下来|结合实际)")
+NEW_TOPIC_RE = re.compile(r"下一步|下步|今后|为此|对此|接下来|鉴于|(?:针对|对)(?:以上|上述|这些|存在|此)")
+ACHIEVEMENT_RE = re.compile(r"^[^,。]{0,30}?(?:取得了|保障了|促进了|提高了|实现了|完成了)")
+STRONG_PROBLEM_CUES = re.compile(
+    r"有待|不足|不够|欠缺|滞后|缺乏|缺少|薄弱|不强|不高|不到位|不及时|不规范|不完善|不健全|不全|尚未|难以|"
+    r"差距|短板|单一|较少|偏少|不太|不明确|不统一|不平衡|不深入|不充分|较弱|较低|偏低|还需|仍需|需要进一步|"
+    r"需进一步|亟待|亟需|不能|未能|尚不|较慢|缓慢|紧缺|不大|不多|不高"
 )
 MEASURE_VERBS = (
     "进一步 更加 持续 继续 不断 切实 全面 认真 积极 着力 大力 加强 完善 强化 加大 推进 推动 提升 提高 健全 "
     "规范 做好 落实 优化 拓展 拓宽 深化 坚持 确保 建立 丰富 注重 抓好 严格 扎实 创新 力争 努力 及时 定期 做到 "
-    "开展 增强 突出 针对 对照 围绕 聚焦 依托 利用 通过 加快 整改 压实 用好 探索 发挥 主动 深入 重点 强调 着重"
+    "开展 增强 突出 针对 对照 围绕 聚焦 依托 利用 通过 加快 整改 压实 用好 探索 发挥 主动 深入 重点 强调 着重 "
+    "采取 在"
 ).split()
 MEASURE_START = re.compile(
-    r"^(?:(?:对此|为此|针对[^,。]{0,20}|下一步|今后|接下来|明年|新的一年|(?:19|20)\d{2}年度?)[^,。]{0,6},)?"
-    r"(?:我们|我[局镇县区市委办署乡]|本(?:机关|单位|局)|[^,。]{2,14}?(?=将|要))?"
+    r"^(?:(?:对此|为此|针对|对于|鉴于|对(?:此|以上|上述|这些)|下一步|今后|接下来|明年|新的一年|(?:19|20)\d{2}年度?)"
+    r"[^,。]{0,20},)?"
+    r"(?:[^,。]{0,20}(?:问题|不足)[^,。]{0,4},)?"
+    r"(?:我们|我[局镇县区市委办署乡]|本(?:机关|单位|局)|[^,。]{2,14}?(?=将|(?<!需)要))?"
     r"(?:还将|也将|将|要|会|拟|继续)?"
     rf"(?:{_alternation(MEASURE_VERBS)})"
 )
@@ -772,7 +906,10 @@ def problem_sections(text: str, sections: list[Section] | None) -> list[tuple[in
 class _Unit(NamedTuple):
     start: int
     end: int
-    kind: str  # "lead" (text before the first marker), "item" (enumerated) or "sentence"
+    kind: str  # "item" (enumerated) or "sentence"
+
+
+ITEM_HEADING_RE = re.compile(r"([^,。:;]{2,16}):")
 
 
 def statement_units(text: str, sections: list[Section] | None = None) -> list[tuple[int, int]]:
@@ -783,27 +920,70 @@ def statement_units(text: str, sections: list[Section] | None = None) -> list[tu
 
 
 def _statements(text: str, folded: str, bodies: list[tuple[int, int]]) -> list[Span]:
-    """Labelled statement spans; a running mode (PROBLEM / MEASURE) comes from sub-headings and framing."""
+    """Labelled statement spans. A running mode (PROBLEM / MEASURE) set by sub-headings, framing
+    sentences and the last statement labels what has no cue of its own."""
     found = []
     for body_start, body_end in bodies:
         mode = ""
-        for para_start, para_end in _paragraphs(folded, body_start, body_end):
-            for unit in _paragraph_units(folded, para_start, para_end):
-                start, end = unit.start, unit.end
-                if unit.kind == "sentence":
-                    start, end = _strip_intro(folded, start, end)
-                piece = folded[start:end]
-                if unit.kind == "lead" or _is_subheading(piece) or _is_framing(piece, unit, start):
+        for para_start, para_end, units in _section_units(folded, body_start, body_end):
+            listing = False  # the previous sentence of this paragraph was a statement
+            for unit in units:
+                piece = folded[unit.start : unit.end]
+                if _is_subheading(piece):
                     mode = _mode_of(piece) or mode
                     continue
-                if end - start < 4 or (unit.kind == "sentence" and not _states_something(piece)):
+                start, end, introduced = unit.start, unit.end, False
+                if unit.kind == "sentence":
+                    start, end = _after_intro(folded, start, end)
+                    introduced = start != unit.start
+                    if not introduced and FRAMING_RE.search(piece):
+                        mode, listing = _mode_of(piece) or mode, False
+                        continue
+                piece = folded[start:end]
+                if end - start < 4:
                     continue
-                found.append(_span(text, start, end, _statement_label(piece, mode)))
+                if unit.kind == "sentence" and not (_states_something(piece) or (listing and mode)):
+                    listing = False
+                    continue
+                label = "PROBLEM" if introduced else _statement_label(piece, mode)
+                found.append(_span(text, start, end, label))
+                mode, listing = label, unit.kind == "sentence"
     return found
 
 
-def _is_framing(piece: str, unit: _Unit, start: int) -> bool:
-    return unit.kind == "sentence" and start == unit.start and bool(FRAMING_RE.search(piece))
+def _section_units(folded: str, start: int, end: int) -> list[tuple[int, int, list[_Unit]]]:
+    """Units per paragraph; an item that is only a headline (`(一)进一步加强组织体系建设。`) goes on
+    over the following unmarked paragraphs, its explanation."""
+    paragraphs = [(s, e, _paragraph_units(folded, s, e)) for s, e in _paragraphs(folded, start, end)]
+    merged: list[tuple[int, int, list[_Unit]]] = []
+    for para_start, para_end, units in paragraphs:
+        previous = merged[-1][2] if merged else []
+        if (
+            previous
+            and previous[-1].kind == "item"
+            and units
+            and all(u.kind == "sentence" for u in units)
+            and _is_headline(folded, previous[-1])
+            and _is_explanation(folded, para_start, para_end)
+        ):
+            last = previous[-1]
+            previous[-1] = _Unit(last.start, _trim(folded, last.start, para_end)[1], "item")
+            continue
+        merged.append((para_start, para_end, units))
+    return merged
+
+
+def _is_headline(folded: str, unit: _Unit) -> bool:
+    inner = folded[unit.start : unit.end]
+    return len(inner) <= 20 and "," not in inner and not _is_subheading(inner) and "\n" not in inner
+
+
+def _is_explanation(folded: str, start: int, end: int) -> bool:
+    """A paragraph that explains the headline item before it (not a signature, date or new topic)."""
+    paragraph = folded[start:end].strip()
+    if len(paragraph) < 20 or NEW_TOPIC_RE.match(paragraph) or FRAMING_RE.search(paragraph):
+        return False
+    return not YEAR_RE.match(paragraph)
 
 
 def _paragraphs(folded: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -822,24 +1002,28 @@ def _paragraph_units(folded: str, start: int, end: int) -> list[_Unit]:
     markers = list(MARKER_RE.finditer(folded, start, end))
     if not markers:
         return [_Unit(s, e, "sentence") for s, e in _sentences(folded, start, end)]
-    units = []
-    lead_start, lead_end = _trim(folded, start, markers[0].start())
-    if lead_end > lead_start:
-        if _is_framing_lead(folded[lead_start:lead_end]):
-            units.append(_Unit(lead_start, lead_end, "lead"))
-        else:
-            units.extend(_Unit(s, e, "sentence") for s, e in _sentences(folded, lead_start, lead_end))
+    units = [_Unit(s, e, "sentence") for s, e in _sentences(folded, start, markers[0].start())]
     for m, following in zip(markers, [*markers[1:], None], strict=True):
         s, e = _trim(folded, m.end(), following.start() if following else end)
-        if e > s:
-            units.append(_Unit(s, e, "item"))
+        if e <= s:
+            continue
+        heading = ITEM_HEADING_RE.match(folded, s, e)
+        if heading and SUBHEADING_RE.search(heading.group(1)):
+            units.append(_Unit(s, heading.end(1), "sentence"))  # `(二)解决办法和改进措施:我局将…`
+            units.extend(_Unit(a, b, "sentence") for a, b in _sentences(folded, heading.end(), e))
+            continue
+        cut = _transition(folded, s, e)
+        units.append(_Unit(*_trim(folded, s, cut), "item"))
+        units.extend(_Unit(a, b, "sentence") for a, b in _sentences(folded, cut, e))
     return units
 
 
-def _is_framing_lead(lead: str) -> bool:
-    """The text before a paragraph's first marker introduces the items unless it states something itself."""
-    last = [s for s in SENTENCE_END_RE.split(lead) if s.strip(TRIM)]
-    return bool(FRAMING_RE.search(lead) or _is_subheading(lead) or len(lead) < 30 or (last and _mode_of(last[-1])))
+def _transition(folded: str, start: int, end: int) -> int:
+    """Where an item turns to the next topic (a later sentence opening with `下一步`, `为此` …), else ``end``."""
+    for m in SENTENCE_END_RE.finditer(folded, start, end):
+        if m.group() != ":" and TRANSITION_RE.match(folded, m.end(), end):
+            return m.end()
+    return end
 
 
 def _sentences(folded: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -860,7 +1044,8 @@ def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_subheading(piece: str) -> bool:
-    return len(piece) <= 16 and "," not in piece and bool(SUBHEADING_RE.search(piece))
+    """`存在问题`, `(二)解决办法和改进措施`, `下一步工作计划`: a sub-heading, not a statement."""
+    return len(piece) <= 20 and bool(SUBHEADING_RE.fullmatch(piece))
 
 
 def _mode_of(piece: str) -> str:
@@ -871,23 +1056,35 @@ def _mode_of(piece: str) -> str:
     return ""
 
 
-def _strip_intro(folded: str, start: int, end: int) -> tuple[int, int]:
-    m = INTRO_RE.match(folded, start, end)
-    return _trim(folded, m.end(), end) if m else (start, end)
+def _after_intro(folded: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence without the clause that introduces its problems (`…但仍存在不足之处,主要是`)."""
+    intro_end = None
+    for m in INTRO_RE.finditer(folded, start, end):
+        rest = folded[m.end() : end].strip(TRIM)
+        if len(rest) >= 4 and m.end() > m.start() and not GENERIC_REST_RE.fullmatch(rest):
+            intro_end = m.end()
+    return _trim(folded, intro_end, end) if intro_end else (start, end)
 
 
 def _states_something(piece: str) -> bool:
-    return bool(PROBLEM_CUES.search(piece) or MEASURE_START.match(piece) or "将" in piece[:20])
+    """An unmarked sentence states a problem or a measure (an achievement does not: `取得了…`)."""
+    if STRONG_PROBLEM_CUES.search(piece):
+        return True
+    if ACHIEVEMENT_RE.match(piece) and not re.search("将|要|拟", piece[:24]):
+        return False
+    return bool(MEASURE_START.match(piece) or re.search("将|问题", piece[:24]))
 
 
 def _statement_label(piece: str, mode: str) -> str:
+    """MEASURE when the statement opens with an action, PROBLEM when it admits a shortcoming,
+    else the mode of the sub-heading or framing sentence before it."""
     if MEASURE_START.match(piece):
         return "MEASURE"
-    if PROBLEM_CUES.search(piece):
+    if STRONG_PROBLEM_CUES.search(piece):
         return "PROBLEM"
     if "将" in piece[:20]:
         return "MEASURE"
-    return mode or "MEASURE"
+    return mode or ("PROBLEM" if "问题" in piece else "MEASURE")
 
 
 def _statement_spans(text: str, context: LabelContext, label: str) -> list[Span]:
