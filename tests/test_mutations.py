@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from xxgk.checks import flatten
-from xxgk.script import detect_script, fold, to_simplified, to_traditional
+from xxgk.script import detect_script, fold, to_traditional
 from xxgk.tables import parse_tables
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
@@ -83,7 +83,9 @@ TABLES = real_tables()
 
 
 def other_script(text: str) -> str:
-    return to_simplified(text) if detect_script(text) == "traditional" else to_traditional(text)
+    """Traditional text folded to Simplified character by character, Simplified text converted to
+    Traditional (``to_simplified`` would also swap Taiwan vocabulary: 查詢 → 查找)."""
+    return fold(text) if detect_script(text) == "traditional" else to_traditional(text)
 
 
 def row_starts(lines: list[str]) -> list[int]:

@@ -351,8 +351,8 @@ def test_a_zip_that_is_not_a_docx(tmp_path):
 # ---------------------------------------------------------------- PDF
 
 CJK_FONTS = sorted(
-    glob.glob("/usr/share/fonts/**/*[Nn]oto*CJK*", recursive=True)
-    + glob.glob("/usr/share/fonts/**/wqy*", recursive=True)
+    glob.glob("/usr/share/fonts/**/*[Nn]oto*CJK*.tt[cf]", recursive=True)
+    + glob.glob("/usr/share/fonts/**/wqy*.tt[cf]", recursive=True)
 )
 
 

@@ -143,6 +143,28 @@ def test_gazetteer_from_titles_and_signatures():
     assert texts(label_agencies, text) == ["团结乡", "团结乡"]
 
 
+def test_agency_on_pinyin_mirror_pages_keeps_the_glosses_inside():
+    # p0032 (http://www.moonvisionstudio.com/…/post_4437612.html): a mirror with pinyin glosses
+    snippet = "2012年,在黨中央、國(guó)務(wù)院和廣東省委、省政府的正確領(lǐng)導(dǎo)下"
+    assert texts(label_agencies, snippet) == ["黨中央", "國(guó)務(wù)院", "廣東省委", "省政府"]
+
+
+def test_agency_departments_without_division_and_central_prefixes():
+    # p0308 (http://tjj.ah.gov.cn/public/6981/146422691.html)
+    assert texts(label_agencies, "一是积极主动公开政务信息,对统计局的政务公开项目") == ["统计局"]
+    assert texts(label_agencies, "由信访局局长任组长") == []
+    assert texts(label_agencies, "特向社会公布国家税务总局佛山市税务局(以下简称") == [
+        "国家税务总局佛山市税务局"
+    ]
+    assert texts(label_agencies, "《中华人民共和国政府信息公开条例》(国务院第492号令)") == []
+
+
+def test_agency_learns_division_names_the_report_uses():
+    # p0353 (http://www.jianghai.gov.cn/…/post_82024.html): 外海 is a common word, 江海区外海街道 teaches it
+    text = "工作开展以来,外海街道严格按照上级相关要求。\n江海区外海街道办事处\n二○○九年三月"
+    assert texts(label_agencies, text) == ["外海街道", "江海区外海街道办事处"]
+
+
 # YEAR ---------------------------------------------------------------------------------------
 
 
@@ -157,6 +179,13 @@ def test_years_with_their_suffix_and_only_the_year_of_a_date():
     assert texts(label_years, "二0一七年") == ["二0一七年"]
     assert texts(label_years, '"发布时间":"2021年01月28日"') == ["2021年"]
     assert texts(label_years, "上一年項目數量(指2019年事項數)") == ["2019年"]
+
+
+def test_bare_years_in_running_text():
+    # p0197 (http://www.jdzcjq.gov.cn/lyz/zfxxgknb_2427/2022/t878349.shtml)
+    assert texts(label_years, "2022,丽阳镇在区委、区政府的正确领导下") == ["2022"]
+    assert texts(label_years, "2018以来,共2020条,电话:0755-2021") == ["2018"]
+    assert texts(label_years, "4.2021年未发现") == ["2021年"]
 
 
 def test_years_not_relative_mistyped_numeric_or_in_titles():
@@ -213,6 +242,21 @@ def test_counts_of_parts():
     ],
 )
 def test_not_counts(snippet):
+    assert texts(label_counts, snippet) == []
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "按照中纪委十七届五次全会、国务院第三次廉政工作会议",  # p0173: sessions
+        "全面公示县、乡、村三级农村饮水安全管理“三个责任”体系",  # p0117: a slogan
+        "并每周对平台检查一次,发现问题及时完成整改",  # p0193: a frequency
+        "考核结果位列街道前20名",  # p0090: a rank
+        "2009年,全镇未发生一起因政府信息公开申请行政复议",  # no case at all
+        "一方面,通过区政府网站公开",
+    ],
+)
+def test_not_counts_in_context(snippet):
     assert texts(label_counts, snippet) == []
 
 
@@ -299,6 +343,20 @@ def test_semicolons_split_unmarked_measures_and_sub_headings_set_the_label():
         ("PROBLEM", "有些信息更新还不够及时"),
         ("MEASURE", "接下来,我们会强化网络安全建设,提高政府网站安全防护能力"),
         ("MEASURE", "检测数据按季度发布,以便及时修改完善"),
+    ]
+
+
+def test_headline_items_keep_their_explanation_paragraph():
+    # p0098 (https://pingcheng.gov.cn/…/a97d88bb9a5b4980bf5e5b4e5f85bc4c.shtml), written with Kangxi radicals (⼀ ⼯ ⼈)
+    text = (
+        "五、存在的主要问题及改进情况\n针对上述问题,我街将通过以下措施加以改进:\n\n(一)进⼀步加强组织体系建设。\n\n"
+        "针对信息公开⼯作⼈员⼒量相对薄弱等现状,进⼀步明确从事信息公开⼯作的⼈员及职责,督促⼯作⼈员认真开展⼯作。\n\n"
+        "(二)持续提⾼业务能⼒。\n"
+    )
+    weak = weak_annotate(text, sections=problems_section(text, "五、存在的主要问题及改进情况"))
+    assert [(s.label, s.text) for s in weak.statements] == [
+        ("MEASURE", text[text.index("进⼀步加强") : text.index("认真开展⼯作") + 6]),
+        ("MEASURE", "持续提⾼业务能⼒"),
     ]
 
 

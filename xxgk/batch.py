@@ -9,10 +9,13 @@ from __future__ import annotations
 import glob
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,15 +93,42 @@ def _record_tasks(path: Path, text_field: str, id_field: str) -> Iterator[Task]:
 
 # ---------------------------------------------------------------- workers
 
+class ReportTimeout(Exception):
+    """A report took longer than the per-report time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float | None, what: str) -> Iterator[None]:
+    """Raise ``ReportTimeout`` in the block after ``seconds`` (SIGALRM; main thread only, else no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ReportTimeout(f"{what}: over the time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Processor:
-    """Turns tasks into output records, with the rules only or with a trained pipeline."""
+    """Turns tasks into output records, with the rules only or with a trained pipeline.
+
+    ``timeout`` limits the seconds spent reading one report, and (rules only) analysing it.
+    """
 
     def __init__(self, pipeline: str | None = None, rules_only: bool = False, max_chars: int | None = None,
-                 batch_size: int = 16, html_dir: str | None = None):
+                 batch_size: int = 16, html_dir: str | None = None, timeout: float | None = None):
         self.rules_only = rules_only
         self.html_dir = Path(html_dir) if html_dir else None
         self.max_chars = max_chars
         self.batch_size = batch_size
+        self.timeout = timeout
         self.nlp = None
         if not rules_only:
             from .pipeline import load_pipeline
@@ -121,9 +151,12 @@ class Processor:
                                     f"{task.source}: {len(document.text):,} chars exceeds --max-chars {self.max_chars:,}")
             return document
         try:
-            document = read_path(task.path, max_chars=self.max_chars)
-        except ReadError as err:
+            with time_limit(self.timeout, task.source):
+                document = read_path(task.path, max_chars=self.max_chars)
+        except (ReadError, ReportTimeout) as err:
             return error_record(task.uid, task.source, str(err))
+        except Exception as err:  # a reader bug or an odd file must not stop the batch
+            return error_record(task.uid, task.source, f"{task.source}: unexpected error: {type(err).__name__}: {err}")
         document.id = task.uid
         return document
 
@@ -150,7 +183,8 @@ class Processor:
             return [self._guarded(d, self._model_record) for d in documents]
 
     def _rules_record(self, document: Document) -> dict[str, Any]:
-        return build_record(document, analyse_rules(document), self.pipeline_info)
+        with time_limit(self.timeout, document.source):
+            return build_record(document, analyse_rules(document), self.pipeline_info)
 
     def _model_record(self, document: Document) -> dict[str, Any]:
         from .pipeline import analysis_from_doc, make_docs
@@ -162,6 +196,8 @@ class Processor:
     def _guarded(document: Document, fn) -> dict[str, Any]:
         try:
             return fn(document)
+        except ReportTimeout as err:
+            return error_record(document.id, document.source, str(err))
         except Exception as err:  # one broken report never stops the batch
             return error_record(document.id, document.source,
                                 f"{document.source}: processing failed: {type(err).__name__}: {err}")
@@ -252,8 +288,10 @@ def run_extract(
     max_chars: int | None = None,
     html_dir: Path | None = None,
     progress: Progress | None = None,
+    timeout: float | None = None,
 ) -> Summary:
-    """Extract every input into the JSONL file ``out``; returns the run summary."""
+    """Extract every input into the JSONL file ``out``; returns the run summary. ``timeout`` is the
+    per-report time limit in seconds: a report over it becomes an error record."""
     started = time.perf_counter()
     summary = Summary()
     if not resume and out.exists():
@@ -262,7 +300,7 @@ def run_extract(
     tasks = _skip_done(expand_inputs(inputs, text_field=text_field, id_field=id_field), skip, summary)
     sink = JsonlSink(out)
     worker_args = {"pipeline": pipeline, "rules_only": rules_only, "max_chars": max_chars, "batch_size": batch_size,
-                   "html_dir": str(html_dir) if html_dir else None}
+                   "html_dir": str(html_dir) if html_dir else None, "timeout": timeout}
     try:
         for records in _run_batches(batched(tasks, batch_size), worker_args, n_process):
             sink.write(records)

@@ -53,6 +53,9 @@ def extract(
     resume: bool = typer.Option(False, help="Skip reports whose id is already in the output"),
     max_chars: int = typer.Option(None, help="Reject reports longer than this"),
     html: Path = typer.Option(None, help="Write a static review page per report into this directory"),
+    engine: str = typer.Option("local", help="local | ray"),
+    address: str = typer.Option(None, help="Ray: address of a running cluster (default: start a local one)"),
+    workers: int = typer.Option(2, help="Ray: size of the worker (actor) pool"),
 ) -> None:
     """Batch extraction: one record per report (formats.md), errors as records, resumable."""
     from .batch import Progress, run_extract
@@ -60,6 +63,16 @@ def extract(
 
     if fmt not in {"jsonl", "parquet", "csv"}:
         raise typer.BadParameter(f"unknown format {fmt!r}: use jsonl, parquet or csv")
+    if engine == "ray":
+        from .engine_ray import run_extract_ray
+
+        summary = run_extract_ray(inputs, out, fmt=fmt, address=address, workers=workers, text_field=text_field,
+                                  id_field=id_field, batch_size=batch_size, rules_only=rules_only,
+                                  pipeline=str(pipeline) if pipeline else None, resume=resume, max_chars=max_chars)
+        typer.echo(summary.line(), err=True)
+        return
+    if engine != "local":
+        raise typer.BadParameter(f"unknown engine {engine!r}: use local or ray")
     jsonl = out if fmt == "jsonl" else out.with_name(out.name + ".jsonl")
     summary = run_extract(inputs, jsonl, text_field=text_field, id_field=id_field, batch_size=batch_size,
                           n_process=n_process, rules_only=rules_only, pipeline=str(pipeline) if pipeline else None,
@@ -214,13 +227,14 @@ def train(
     seed: int = typer.Option(0),
     max_steps: int = typer.Option(None, help="Override training.max_steps"),
     train_fraction: float = typer.Option(1.0, help="Train on this share of the train split"),
+    silver: list[Path] = typer.Option(None, help="JSONL texts to weak-label and add to train (silver)"),
 ) -> None:
     """Retrain the pipeline from the annotations (plus any extra annotation files), with a seed."""
     from .training import CONFIG, ROOT, train_pipeline
 
     files = annotation_files or [ROOT / "annotations" / "gold.jsonl"]
     meta = train_pipeline(files, output, config_path=config or CONFIG, seed=seed, max_steps=max_steps,
-                          train_fraction=train_fraction)
+                          train_fraction=train_fraction, silver_files=silver or None)
     typer.echo(f"pipeline written to {output} in {meta['training_seconds']} s; "
                f"dev ents_f={meta.get('performance', {}).get('ents_f')}", err=True)
 

@@ -20,7 +20,7 @@ from thinc.types import Ragged
 from .extraction import analyse_structure, link_model_counts
 from .records import Document
 from .records import Span as SpanRecord
-from .weak_labels import count_attributes, statement_units
+from .weak_labels import count_attributes, statement_units, weak_annotate
 
 STATEMENTS_KEY = "statements"
 COUNT_ATTRS = ("value", "unit", "approx", "count_type")
@@ -108,6 +108,61 @@ def _best_score(scores, i: int) -> float:
         return 1.0
     row = scores[i]
     return float(row.max()) if getattr(row, "ndim", 0) else float(row)
+
+
+@Language.factory(
+    "xxgk_rule_entities",
+    default_config={"rule_labels": [], "prefer": "model", "statements": "model"},
+)
+def make_rule_entities(nlp: Language, name: str, rule_labels: list[str], prefer: str,
+                       statements: str) -> RuleEntities:
+    return RuleEntities(rule_labels, prefer, statements)
+
+
+class RuleEntities:
+    """Combines the trained components' spans with the weak labellers', as the config says.
+
+    ``rule_labels``: entity labels the labelling functions contribute; their spans join the model's,
+    and where a rule span and a model span overlap, ``prefer`` (``rules`` or ``model``) decides.
+    ``statements``: ``model`` (spancat only), ``rules`` (labelling functions only), or ``union``
+    (both, ``prefer`` deciding overlaps).
+    """
+
+    def __init__(self, rule_labels: list[str], prefer: str, statements: str):
+        if prefer not in {"rules", "model"} or statements not in {"model", "rules", "union"}:
+            raise ValueError(f"xxgk_rule_entities: bad prefer={prefer!r} or statements={statements!r}")
+        self.rule_labels = set(rule_labels)
+        self.prefer = prefer
+        self.statements = statements
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.rule_labels and self.statements == "model":
+            return doc
+        weak = doc._.weak or weak_annotate(doc.text)
+        rules = _aligned(doc, [s for s in weak.entities if s.label in self.rule_labels])
+        doc.ents = self._combine(list(doc.ents), rules)
+        if self.statements != "model":
+            rule_statements = _aligned(doc, weak.statements)
+            model = [] if self.statements == "rules" else list(doc.spans.get(STATEMENTS_KEY, []))
+            doc.spans[STATEMENTS_KEY] = self._combine(model, rule_statements)
+        return doc
+
+    def _combine(self, model: list[Span], rules: list[Span]) -> list[Span]:
+        first, second = (rules, model) if self.prefer == "rules" else (model, rules)
+        return sorted(first + [s for s in second if not any(_touch(s, f) for f in first)], key=lambda s: s.start)
+
+
+def _aligned(doc: Doc, spans: list[SpanRecord]) -> list[Span]:
+    out = []
+    for span in spans:
+        aligned = doc.char_span(span.start, span.end, label=span.label)
+        if aligned is not None:
+            out.append(aligned)
+    return out
+
+
+def _touch(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 @Language.factory("xxgk_counts")

@@ -300,11 +300,23 @@ def extract_ray(
 
 def _api_tasks(items: Iterable[str | Path]) -> Iterator[Task]:
     for n, item in enumerate(items):
-        if isinstance(item, Path) or Path(str(item)).exists():
+        if _is_path(item):
             yield from expand_inputs([str(item)])
         else:
             uid = f"text:{n}"
             yield Task(uid=uid, source=uid, document=document_from_text(str(item), uid, uid))
+
+
+def _is_path(item: str | Path) -> bool:
+    """A ``Path``, or a string naming an existing file (a report text is never taken for one)."""
+    if isinstance(item, Path):
+        return True
+    if "\n" in item or len(item.encode("utf-8")) > 4096:
+        return False
+    try:
+        return Path(item).exists()
+    except OSError:  # e.g. a path component longer than the file system allows
+        return False
 
 
 def _first_copies(block, seen: set[str]):

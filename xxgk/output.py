@@ -39,15 +39,19 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
 
 def convert_output(jsonl: Path, out: Path, fmt: str) -> None:
     """Write the records of ``jsonl`` to ``out`` as Parquet or CSV (atomically)."""
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"unknown output format {fmt!r}")
     tmp = out.with_name(f".{out.name}.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
-        write_parquet(read_records(jsonl), tmp)
-    elif fmt == "csv":
-        write_csv(list(read_records(jsonl)), tmp)
-    else:
-        raise ValueError(f"unknown output format {fmt!r}")
-    os.replace(tmp, out)
+    try:
+        if fmt == "parquet":
+            write_parquet(read_records(jsonl), tmp)
+        else:
+            write_csv(list(read_records(jsonl)), tmp)
+        os.replace(tmp, out)
+    except BaseException:  # an interrupted conversion leaves the previous file and no temporary one
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def parquet_row(record: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,9 @@ CJK_ENCODINGS = {"gb18030": ("gb18030",), "big5": ("big5", "cp950", "big5hkscs")
 PLAUSIBLE = 0.9  # share of common characters below which a detected encoding is uncertain
 IMPLAUSIBLE = 0.5  # ... and below which the bytes are not taken for text at all
 LAYOUT_CELL_CHARS = 300  # a table cell longer than this is page layout, not a statistics cell
+MAX_NESTING = sys.getrecursionlimit() // 4  # about where walking nested HTML recursively stops
+MAX_PACKAGE_BYTES = 512 * 2**20  # a DOCX unpacking to more than this is refused (zip bomb)
+MAX_PACKAGE_RATIO = 200  # ... and so is a large member compressed more than this
 
 _GB_ALIASES = frozenset({"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn"})
 _BIG5_ALIASES = frozenset({"big5", "big5-hkscs", "big5hkscs", "x-x-big5", "cp950"})
@@ -83,8 +86,18 @@ class DecodedText:
 
 
 def read_path(path: str | os.PathLike, *, id: str | None = None, max_chars: int | None = None) -> Document:
-    """Read one report file (``.txt``, ``.htm(l)``, ``.docx``, ``.pdf``; other names as text)."""
+    """Read one report file (``.txt``, ``.htm(l)``, ``.docx``, ``.pdf``; other names as text).
+
+    Raises ``ReadError`` (naming the file) for anything that cannot be read as a report.
+    """
     path = Path(path)
+    try:
+        return _read_file(path, id, max_chars)
+    except OSError as err:
+        raise ReadError(path, f"cannot read the file ({err.strerror or err})") from None
+
+
+def _read_file(path: Path, id: str | None, max_chars: int | None) -> Document:
     if path.is_dir():
         raise ReadError(path, "is a directory, not a file")
     if not path.is_file():
@@ -97,9 +110,9 @@ def read_path(path: str | os.PathLike, *, id: str | None = None, max_chars: int 
             )
         data = path.read_bytes()
         kind = _sniff(path, data[:1024])
-        document = _text_document(path, data) if kind == "txt" else _READERS[kind](path)
+        document = _text_document(path, data) if kind == "txt" else _read_kind(kind, path, max_chars)
     else:
-        document = _READERS[kind](path)
+        document = _read_kind(kind, path, max_chars)
     document.id = id if id is not None else path.stem
     if not document.text.strip():
         raise ReadError(path, "empty report")
@@ -523,13 +536,19 @@ def html_document(
 
     out = _Lines(html=True)
     if html.strip():
-        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=True)
         try:
             root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
         except (etree.ParserError, ValueError):
             root = None
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            warnings = [*(warnings or []), "markup nested too deeply: text past the parser's depth limit is lost"]
         if root is not None:
-            _html_walk(root, out, pre=False)
+            try:
+                _html_walk(root, out, pre=False)
+            except RecursionError:
+                out = _flat_html_text(root)
+                warnings = [*(warnings or []), f"markup nested deeper than {MAX_NESTING} levels: read as plain text"]
     text = out.text()
     return Document(
         id=id,
@@ -540,6 +559,31 @@ def html_document(
         grids=out.grids,
         warnings=list(warnings or []),
     )
+
+
+def _flat_html_text(root) -> _Lines:
+    """Visible text of a page too deeply nested to walk recursively: one line per block, no grids."""
+    from lxml import etree
+
+    out = _Lines(html=True)
+    skipped = 0  # depth inside a skipped element
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(el.tag, str):  # a processing instruction: only its tail is text
+            if event == "end" and not skipped:
+                _html_text(el.tail, out, pre=False)
+            continue
+        tag = el.tag.lower()
+        if tag in _SKIP_TAGS or _hidden(el):
+            skipped += 1 if event == "start" else -1
+            if event == "end" and not skipped:
+                _html_text(el.tail, out, pre=False)
+            continue
+        if skipped:
+            continue
+        if tag in _BLOCK_TAGS or tag == "br":
+            out.newline()
+        _html_text(el.text if event == "start" else el.tail, out, pre=False)
+    return out
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -595,9 +639,8 @@ def _hidden(el) -> bool:
 
 
 def _html_table(table, out: _Lines) -> None:
-    rows = _html_rows(table)
-    cells = _place_html_cells(rows)
     nested = any(True for _ in table.iterdescendants("table"))
+    cells = [] if nested else _place_html_cells(_html_rows(table))  # cell texts only of a leaf table
     if _is_layout(cells, nested):
         out.newline()
         for child in table:
@@ -667,6 +710,7 @@ def _read_docx(path: Path) -> Document:
     import docx
     from docx.oxml.ns import qn
 
+    _check_package(path)
     try:
         word = docx.Document(str(path))
     except Exception as err:  # python-docx raises many types for a broken package
@@ -675,6 +719,27 @@ def _read_docx(path: Path) -> Document:
     names = {qn("w:p"): "p", qn("w:tbl"): "tbl", qn("w:sdt"): "sdt", qn("w:sdtContent"): "sdt"}
     _docx_blocks(word.element.body, out, names)
     return Document(id=path.stem, source=str(path), text=out.text(), kind="docx", grids=out.grids)
+
+
+def _check_package(path: Path) -> None:
+    """Refuse a ZIP package that would unpack to an unreasonable size (a zip bomb), from the sizes
+    its directory declares; ``zipfile`` never inflates a member past its declared size."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as err:
+        raise ReadError(path, f"not a valid DOCX (not a ZIP package: {err})") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_PACKAGE_BYTES:
+        raise ReadError(path, f"DOCX would unpack to {total:,} bytes (over {MAX_PACKAGE_BYTES:,}): zip bomb?")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 2**20 and ratio > MAX_PACKAGE_RATIO:
+            raise ReadError(
+                path, f"DOCX member {member.filename!r} is compressed {ratio:,.0f}:1 (zip bomb?); not unpacked"
+            )
 
 
 def _docx_blocks(container, out: _Lines, names: dict[str, str]) -> None:
@@ -700,8 +765,8 @@ def _docx_paragraph_text(p) -> str:
 def _docx_table(tbl, out: _Lines, names: dict[str, str]) -> None:
     from docx.oxml.ns import qn
 
-    cells = _place_docx_cells(tbl)
     nested = any(True for _ in tbl.iterdescendants(qn("w:tbl")))
+    cells = [] if nested else _place_docx_cells(tbl)
     if not _is_layout(cells, nested):
         _emit_grid(out, cells)
         return
@@ -740,7 +805,7 @@ def _place_docx_cells(tbl) -> list[_Cell]:
 # ---------------------------------------------------------------- PDF
 
 
-def _read_pdf(path: Path) -> Document:
+def _read_pdf(path: Path, max_chars: int | None = None) -> Document:
     try:
         import pdfplumber
     except ImportError:
@@ -749,9 +814,10 @@ def _read_pdf(path: Path) -> Document:
     if not _has_eof_marker(path):
         warnings.append("no %%EOF marker at the end: the PDF may be truncated")
     pages, grids = [], []
+    chars = 0
     try:
         with pdfplumber.open(path) as pdf:
-            for number, page in enumerate(pdf.pages, 1):
+            for number, page in enumerate(_pdf_pages(pdf), 1):
                 text = page.extract_text() or ""
                 if not text.strip():
                     warnings.append(f"page {number} has no text layer (scanned image?)")
@@ -759,6 +825,12 @@ def _read_pdf(path: Path) -> Document:
                 for table in page.extract_tables():
                     rows = [[_join_cell_lines((cell or "").split("\n")) for cell in row] for row in table]
                     grids.append(Grid(rows=rows))
+                page.close()
+                chars += len(text) + 1
+                if max_chars is not None and chars > max_chars + 1:
+                    raise ReadError(path, f"report too long: over max_chars={max_chars:,} characters by page {number}")
+    except ReadError:
+        raise
     except Exception as err:  # pdfminer raises many types for a damaged file
         raise ReadError(path, f"truncated or damaged PDF ({type(err).__name__}: {err})") from None
     text = "\n".join(pages)
@@ -767,10 +839,26 @@ def _read_pdf(path: Path) -> Document:
     return Document(id=path.stem, source=str(path), text=text, kind="pdf", grids=grids, warnings=warnings)
 
 
+def _pdf_pages(pdf):
+    """The pages of an open ``pdfplumber.PDF`` one at a time (``PDF.pages`` builds them all first)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    doctop = 0
+    for number, page in enumerate(PDFPage.create_pages(pdf.doc), 1):
+        page = Page(pdf, page, page_number=number, initial_doctop=doctop)
+        doctop += page.height
+        yield page
+
+
 def _has_eof_marker(path: Path) -> bool:
     with path.open("rb") as f:
         f.seek(max(path.stat().st_size - 2048, 0))
         return b"%%EOF" in f.read()
+
+
+def _read_kind(kind: str, path: Path, max_chars: int | None) -> Document:
+    return _read_pdf(path, max_chars) if kind == "pdf" else _READERS[kind](path)
 
 
 _READERS = {"html": _read_html, "docx": _read_docx, "pdf": _read_pdf}

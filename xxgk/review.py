@@ -79,8 +79,12 @@ def index_page(rows: list[tuple[str, dict[str, Any]]]) -> str:
 
 def write_atomic(path: Path, content: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_report_page(record: dict[str, Any], text: str, out_dir: Path) -> Path:

@@ -31,8 +31,12 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=8)
 def fold(text: str) -> str:
-    """Simplified, half-width form of ``text`` with the same length and offsets."""
+    """Simplified, half-width form of ``text`` with the same length and offsets.
+
+    Cached for the last few texts: sectioning, tables and labelling functions all fold the same
+    report."""
     return text.translate(_fold_table())
 
 

@@ -292,12 +292,18 @@ def _best_chain(headings: list[Heading]) -> list[Heading]:
     if not headings or headings[0].number is None:
         return headings
     best: list[tuple[int, int]] = []  # (score, previous index) per heading
+    # per numeral: (best score, earliest index with it) of the chains ending there, so that a
+    # text with thousands of heading-like lines stays linear in their count
+    ends: dict[int, tuple[int, int]] = {}
     for i, h in enumerate(headings):
         score, prev = h.weight, -1
-        for j in range(i):
-            if headings[j].number < h.number and best[j][0] + h.weight > score:
-                score, prev = best[j][0] + h.weight, j
+        for number, (end_score, j) in ends.items():
+            extended = end_score + h.weight
+            if number < h.number and (extended > score or (extended == score and 0 <= j < prev)):
+                score, prev = extended, j
         best.append((score, prev))
+        if h.number not in ends or score > ends[h.number][0]:
+            ends[h.number] = (score, i)
     i = max(range(len(headings)), key=lambda k: best[k][0])
     chain = []
     while i >= 0:

@@ -55,6 +55,7 @@ _NULLS = frozenset({"", "-", "--", "—", "——", "/", "无", "无。", "\\", 
 _WAN = frozenset({"万元", "(万元)", "(万)", "万"})
 _MAX_GLUE = 3  # characters of junk allowed before a label
 _MAX_LABEL = 60  # characters of a label pieced together from fragments
+_GRID_WINDOW = 200  # characters between a grid cell and the next in the document text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def _split_piece(folded: str, start: int, end: int, original: str) -> list[Cell]
     piece = folded[start:end].strip()
     if not piece:
         return []
-    if " " not in piece:
+    if not _SPACE.search(piece):
         s = folded.index(piece, start)
         return [classify(original[s : s + len(piece)], s, s + len(piece), piece)]
     words = [
@@ -276,11 +277,16 @@ def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] 
     stripped = line.strip()
     if not stripped or stripped == "|":
         return None
-    if " " not in stripped and "|" not in stripped and not stripped.isdigit():  # one label cell
+    if (
+        len(stripped) < 20
+        and _PAGE_MARK.match(stripped)
+        or stripped[0] in "|:-"
+        and _RULE_LINE.match(stripped)
+    ):
+        return []
+    if "|" not in stripped and not _SPACE.search(stripped):  # one cell
         s = start + line.index(stripped)
         return [classify(original[s : s + len(stripped)], s, s + len(stripped), stripped)]
-    if len(stripped) < 20 and _PAGE_MARK.match(stripped) or _RULE_LINE.match(stripped):
-        return []
     if "|" not in line:
         return _split_piece(folded, start, end, original)
     cells: list[Cell] = []
@@ -299,7 +305,8 @@ def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] 
 
 
 def text_cells(text: str, folded: str | None = None) -> list[Cell]:
-    """Cells of a text; runs of separator lines beyond the usual spacing become blank cells.
+    """Cells of a text; runs of separator lines beyond the usual spacing (between cells, or
+    between a row's last number and the next label) become blank cells.
     ``folded`` is ``fold(text)`` when the caller has it."""
     folded = fold(text) if folded is None else folded
     lines: list[tuple[list[Cell], int, int]] = []  # (cells, separator lines before, start)
@@ -315,30 +322,36 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
         pos = end + 1
     spacing = Counter(g for cells, g, _ in lines if len(cells) == 1 and len(cells[0].raw) <= 30)
     usual = spacing.most_common(1)[0][0] if spacing else 0
+    row_gap = _row_gap(lines, usual)
     out: list[Cell] = []
     for cells, gap, start in lines:
-        out += [Cell("blank", "", start, start) for _ in range(gap - usual)]
+        expected = row_gap if cells[0].kind == "text" else usual
+        out += [Cell("blank", "", start, start) for _ in range(gap - expected)]
         out += cells
     return out
 
 
+def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
+    """The usual count of separator lines between a row's last number and the next label: a
+    layout that ends every row with a separator line (``|``) must not get a blank cell there."""
+    gaps: Counter[int] = Counter()
+    for (cells, gap, _), (before, _, _) in zip(lines[1:], lines):
+        last = next((c for c in reversed(before) if c.kind != "blank"), None)
+        if cells[0].kind == "text" and last is not None and last.kind == "num":
+            gaps[gap] += 1
+    return max(usual, gaps.most_common(1)[0][0]) if gaps else usual
+
+
 def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
     """Cells of grids row by row; a text spanning several columns counts once, so does a number
-    spanning the columns of one header cell."""
+    spanning the columns of one header cell. Where a grid's start in ``text`` is known, each cell
+    is looked for in the text shortly after the one before it."""
     out: list[Cell] = []
     for grid in grids:
         cursor = grid.start
         spans: list[tuple[int, int]] = []
         for row in grid.rows:
-            cells = []
-            for raw in row:
-                cell = classify(raw.strip()) if raw.strip() else Cell("blank", "")
-                if cell.kind != "blank" and cursor is not None:
-                    found = text.find(raw.strip(), cursor, grid.end)
-                    if found >= 0:
-                        cell.start, cell.end = found, found + len(raw.strip())
-                        cursor = cell.end
-                cells.append(cell)
+            cells = [classify(raw.strip()) if raw.strip() else Cell("blank", "") for raw in row]
             if all(c.kind in ("text", "blank") for c in cells):
                 spans = _spans([c.raw for c in cells])
                 cells = [
@@ -346,8 +359,21 @@ def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
                 ]
             else:
                 cells = _collapse(cells, spans)
+            for cell in cells:
+                if cell.kind != "blank" and cursor is not None:
+                    cursor = _locate(cell, text, cursor, grid.end)
             out += cells
     return out
+
+
+def _locate(cell: Cell, text: str, cursor: int, end: int | None) -> int:
+    """Give ``cell`` its offsets when its text follows closely after ``cursor``; the new cursor."""
+    limit = cursor + _GRID_WINDOW if end is None else min(end, cursor + _GRID_WINDOW)
+    found = text.find(cell.raw, cursor, limit + len(cell.raw))
+    if found < 0:
+        return cursor  # e.g. a label repeated by a row span: it stands once, earlier, in the text
+    cell.start, cell.end = found, found + len(cell.raw)
+    return cell.end
 
 
 def _spans(texts: list[str]) -> list[tuple[int, int]]:
@@ -525,7 +551,9 @@ def fit(values: list[Cell], size: int) -> list[Cell] | None:
     ``size`` cells that hold every number, the one that starts earliest is taken."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
-        return [values[i] for i in filled]
+        # blanks between the numbers would be cells too: one of the numbers is then extra
+        interior = any(values[i].kind == "blank" for i in range(filled[0], filled[-1] + 1))
+        return None if interior else [values[i] for i in filled]
     if not filled:
         return values if len(values) == size else None
     for start in range(filled[0] + 1):
@@ -711,8 +739,7 @@ class Reader:
                     subtotal = f"applications.{group.key}.subtotal.{key[len(prefix) :]}"
                     self.out.extra[subtotal] = self.out.cells.pop(key)
             elif leaf_cells:
-                leaf = next(lab for _, labs in _all_labels(self.t) for lab in labs if lab.key == group.leaf)
-                self.out.formats.setdefault("applications", set()).update(leaf.formats)
+                self.out.formats.setdefault("applications", set()).update(self.t.application_rows[group.leaf])
 
     # 表四 -------------------------------------------------------------------------------------
 
@@ -797,10 +824,6 @@ _BAD = object()
 
 def _filled(values: list[Cell]) -> bool:
     return any(v.kind != "blank" for v in values)
-
-
-def _all_labels(templates: Templates) -> list[tuple[str, list[Label]]]:
-    return [entry for entries in templates.labels.values() for entry in entries]
 
 
 def _header_variant(block: Block, header: str) -> str | None:

@@ -97,9 +97,10 @@ def silver_records(texts: Iterable[tuple[str, str]]) -> Iterable[dict[str, Any]]
 
 
 def build_corpus(annotation_files: list[Path], out_dir: Path, config_path: Path = CONFIG,
-                 train_fraction: float = 1.0, seed: int = 0,
-                 overrides: dict[str, Any] | None = None) -> dict[str, CorpusSummary]:
-    """``train/dev/test.spacy`` in ``out_dir`` from the annotation files (train subsampled if asked)."""
+                 train_fraction: float = 1.0, seed: int = 0, overrides: dict[str, Any] | None = None,
+                 silver_files: list[Path] | None = None) -> dict[str, CorpusSummary]:
+    """``train/dev/test.spacy`` in ``out_dir`` from the annotation files (train subsampled if asked),
+    with weak-label (silver) annotations of the texts in ``silver_files`` added to train."""
     import random
 
     nlp = tokenizer_nlp(config_path, overrides)
@@ -108,6 +109,9 @@ def build_corpus(annotation_files: list[Path], out_dir: Path, config_path: Path 
         rng = random.Random(seed)
         train = by_split["train"]
         by_split["train"] = rng.sample(train, max(1, round(len(train) * train_fraction)))
+    for path in silver_files or []:
+        texts = ((str(r.get("id")), r["text"]) for r in read_jsonl(path))
+        by_split["train"].extend(silver_records(texts))
     return {name: write_docbin(nlp, records, out_dir / f"{name}.spacy") for name, records in by_split.items()}
 
 
@@ -121,13 +125,16 @@ def train_pipeline(
     train_fraction: float = 1.0,
     overrides: dict[str, Any] | None = None,
     work_dir: Path | None = None,
+    silver_files: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Build the corpus, run ``spacy train``, write the best pipeline to ``output`` with meta.json."""
     from spacy.cli.train import train as spacy_train
 
+    temporary_work_dir = work_dir is None
     work_dir = work_dir or output.parent / f".{output.name}-work"
     overrides = dict(overrides or {})
-    summaries = build_corpus(annotation_files, work_dir / "corpus", config_path, train_fraction, seed, overrides)
+    summaries = build_corpus(annotation_files, work_dir / "corpus", config_path, train_fraction, seed, overrides,
+                             silver_files)
     overrides.update({"paths.train": str(work_dir / "corpus" / "train.spacy"),
                       "paths.dev": str(work_dir / "corpus" / "dev.spacy"), "system.seed": seed})
     if max_steps is not None:
@@ -139,18 +146,27 @@ def train_pipeline(
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(best, output)
+    if temporary_work_dir:
+        shutil.rmtree(work_dir)
     meta_path = output / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.update({"name": output.name, "training_seconds": round(seconds, 1), "seed": seed,
                  "training_data": {name: s.to_json() for name, s in summaries.items()},
-                 "annotation_files": [str(p) for p in annotation_files]})
+                 "annotation_files": [str(p) for p in annotation_files],
+                 "silver_files": [str(p) for p in silver_files or []]})
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return meta
 
 
+MODEL_ONLY = {"components.xxgk_rule_entities.rule_labels": [], "components.xxgk_rule_entities.statements": "model"}
+
+
 def learning_curve(gold: Path, out_dir: Path, *, fractions: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 1.0),
                    seed: int = 0, max_steps: int | None = None) -> dict[str, Any]:
-    """Train on growing shares of the train split, score each on dev; JSON + PNG in ``out_dir``."""
+    """Train on growing shares of the train split, score each on dev; JSON + PNG in ``out_dir``.
+
+    The trained components are scored alone (the rule mix of ``xxgk_rule_entities`` switched off),
+    so that the curve shows what more annotation buys the model."""
     from .annotations import read_jsonl
     from .evaluation import predict_records, score
 
@@ -158,7 +174,8 @@ def learning_curve(gold: Path, out_dir: Path, *, fractions: tuple[float, ...] = 
     points = []
     for fraction in fractions:
         model_dir = out_dir / f"model-{int(fraction * 100)}"
-        meta = train_pipeline([gold], model_dir, seed=seed, max_steps=max_steps, train_fraction=fraction)
+        meta = train_pipeline([gold], model_dir, seed=seed, max_steps=max_steps, train_fraction=fraction,
+                              overrides=MODEL_ONLY)
         scores = score(dev, predict_records(dev, str(model_dir))).to_json()
         points.append({"fraction": fraction, "train_docs": meta["training_data"]["train"]["docs"],
                        "f1": {**{label: v["f"] for label, v in scores["entities"]["per_label"].items()},

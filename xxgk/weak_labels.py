@@ -1,11 +1,22 @@
 """Weak labellers: rule-based AGENCY / YEAR / COUNT entities and MEASURE / PROBLEM statements.
 
-Every labelling function has the signature ``(text, context) -> list[Span]``: it reads the
-length-preserving folded text (``xxgk.script.fold``: Simplified, half-width) kept in the
-``LabelContext`` and returns spans whose offsets refer to the original ``text``, so Traditional
-script and full-width punctuation are handled by the same rules. The rules follow
-``annotation-guidelines.md`` v1.1; ``LABELERS`` lists them so that each can be scored alone,
-``weak_annotate`` combines them, and ``link_counts`` ties narrative COUNTs to table cells.
+Every labelling function has the signature ``(text, context) -> list[Span]``: it scans the
+length-preserving folded text of ``make_context`` (``xxgk.script.fold``: Simplified, half-width;
+pinyin glosses of mirror pages taken out, Kangxi radicals read as ideographs) and returns spans
+whose offsets and texts are those of the original ``text``, so Traditional script and full-width
+punctuation are handled by the same rules. The rules follow ``annotation-guidelines.md`` v1.1.
+
+- ``LABELERS``: name → ``Labeler(func, label)``, each callable alone (rules-only baseline, silver data).
+- ``weak_annotate(text, sections, tables)``: all labellers, overlaps resolved per layer, COUNTs linked.
+- ``link_counts(text, counts, tables)``: ``count_type`` of narrative COUNTs that name a table cell
+  (contexts declared in ``templates/count_links.toml``), warnings where the numbers differ.
+- ``count_attributes``, ``statement_units``: the COUNT attributes and statement candidates for
+  model-predicted spans.
+
+AGENCY matching is anchored on division suffixes and level words; the name before an anchor is
+resolved with the gazetteer (``templates/gazetteer.toml``: division names, common words), the
+names the report itself uses (its title and signature, names found at clear boundaries), and
+word boundaries; the organ and its sub-units after it come from an anchored regex.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ import bisect
 import re
 import sys
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -24,7 +36,7 @@ from typing import Any, NamedTuple
 import cn2an
 
 from .records import Section, Span, TableResult
-from .script import fold
+from .script import PINYIN, fold
 
 CJK = "\u4e00-\u9fff\u3007"
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
@@ -54,13 +66,31 @@ def _alternation(words: Iterable[str]) -> str:
 
 @dataclass
 class LabelContext:
-    """What the labellers need besides the text: folded text, sections, tables, blocked ranges."""
+    """What the labellers need besides the text. They scan ``folded`` (``fold(text)`` without the
+    pinyin glosses of mirror sites, `國(guó)務(wù)院`); ``positions`` maps its offsets back to the
+    text (None: the same offsets). Sections and table cells are given in ``folded`` offsets."""
 
     folded: str
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, Any] = field(default_factory=dict)
     blocked: list[tuple[int, int]] = field(default_factory=list)
     table_cells: list[tuple[int, int]] = field(default_factory=list)
+    positions: list[int] | None = None
+    statements: list[Span] | None = None  # computed once for both statement labellers
+
+    def span(self, text: str, start: int, end: int, label: str, **attrs: Any) -> Span:
+        """A Span of ``text`` for the ``folded`` range ``[start, end)``."""
+        start, end = self.original(start, end)
+        return Span(start, end, label, text[start:end], attrs)
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        if self.positions is None:
+            return start, end
+        return self.positions[start], self.positions[end - 1] + 1
+
+    def scanned(self, offset: int) -> int:
+        """The ``folded`` offset of a text offset."""
+        return offset if self.positions is None else bisect.bisect_left(self.positions, offset)
 
     def is_blocked(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` touches a ``《…》``/``〔…〕``/document-number range."""
@@ -83,7 +113,7 @@ BRACKETS_RE = re.compile(
 # Document numbers and decrees; the issuing organ before them (`国发`, `国务院令`) is added by
 # ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters).
 DOC_NUMBER_RE = re.compile(
-    r"(?:〔|\[|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号|令\s*\(?第\s*\d+\s*号\)?"
+    r"(?:〔|\[|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号|令\s*\(?第\s*\d+\s*号\)?|\d+\s*号令"
 )
 DOC_PREFIX = 10
 PIPE_ROW_RE = re.compile(r"(?m)^[^\n|]*\|[^\n|]*\|[^\n]*$")  # flattened table rows `规章 | 0 | 0 | 0 |`
@@ -93,16 +123,52 @@ def make_context(
     text: str, sections: list[Section] | None = None, tables: TableResult | dict | None = None
 ) -> LabelContext:
     """The ``LabelContext`` of ``text``; ``tables`` is a ``TableResult`` or its ``tables`` dict."""
-    folded = fold(text)
-    blocked = sorted([*(m.span() for m in BRACKETS_RE.finditer(folded)), *_document_numbers(folded)])
+    folded, positions = _without_pinyin(fold(text))
+    context = LabelContext(folded, positions=positions)
+    context.blocked = sorted([*(m.span() for m in BRACKETS_RE.finditer(folded)), *_document_numbers(folded)])
     cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)]
-    table_dict: dict[str, Any] = {}
     if isinstance(tables, TableResult):
-        table_dict = tables.tables
-        cells.extend((e.start, e.end) for e in tables.evidence.values() if e.start is not None and e.end)
+        context.tables = tables.tables
+        for e in tables.evidence.values():
+            if e.start is not None and e.end:
+                cells.append((context.scanned(e.start), context.scanned(e.end)))
     elif tables:
-        table_dict = tables
-    return LabelContext(folded, list(sections or []), table_dict, blocked, sorted(cells))
+        context.tables = tables
+    context.table_cells = sorted(cells)
+    context.sections = [
+        Section(s.heading, s.type, context.scanned(s.start), context.scanned(s.end)) for s in sections or []
+    ]
+    return context
+
+
+RADICALS_RE = re.compile("[\u2e80-\u2fd5]")
+
+
+@lru_cache(maxsize=1)
+def _radicals() -> dict[int, str]:
+    """Kangxi and supplementary radicals (`⼀`, `⾼`) that pages use for the ideographs they look like."""
+    table = {}
+    for code in [*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6)]:
+        normal = unicodedata.normalize("NFKC", chr(code))
+        if len(normal) == 1 and normal != chr(code):
+            table[code] = normal
+    return table
+
+
+def _without_pinyin(folded: str) -> tuple[str, list[int] | None]:
+    """``folded`` (radicals read as ideographs) without pinyin glosses, and the offset of each
+    remaining character."""
+    if RADICALS_RE.search(folded):
+        folded = folded.translate(_radicals())
+    glosses = list(PINYIN.finditer(folded))
+    if not glosses:
+        return folded, None
+    positions, previous = [], 0
+    for m in glosses:
+        positions.extend(range(previous, m.start()))
+        previous = m.end()
+    positions.extend(range(previous, len(folded)))
+    return "".join(folded[i] for i in positions), positions
 
 
 def _document_numbers(folded: str) -> list[tuple[int, int]]:
@@ -117,10 +183,6 @@ def _document_numbers(folded: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def _span(text: str, start: int, end: int, label: str, **attrs: Any) -> Span:
-    return Span(start, end, label, text[start:end], attrs)
-
-
 # ---------------------------------------------------------------------------------------------
 # AGENCY
 
@@ -131,13 +193,14 @@ PROVINCES = (
 DIVISION_SUFFIXES = (
     "特别行政区 维吾尔自治区 壮族自治区 回族自治区 自治区 自治州 自治县 自治旗 地区 新区 林区 "
     "经济技术开发区 高新技术产业开发区 经济开发区 开发区 高新区 工业园区 园区 省 市 县 区 旗 盟 镇 乡 "
-    "街道 村 社区 回族乡 民族乡"
+    "街道 村 社区 回族乡 民族乡 街"
 ).split()
 # Suffixes after which an unknown two- or three-character name is accepted (towns are too many
 # for any list); county-level and higher names come from the gazetteer's division list.
 TOWN_SUFFIXES = frozenset(
-    "回族乡 民族乡 街道 社区 地区 新区 林区 经济技术开发区 经济开发区 开发区 高新区 工业园区 镇 乡 村".split()
+    "回族乡 民族乡 街道 社区 地区 新区 林区 经济技术开发区 经济开发区 开发区 高新区 工业园区 镇 乡 村 街".split()
 )
+DIVISION_SUFFIXES_LONGEST_FIRST = sorted(DIVISION_SUFFIXES, key=len, reverse=True)
 COUNTY_SUFFIXES = frozenset("市 县 区 旗 州 自治县 自治州 自治旗".split())
 # Words a division level stands for alone (`市政府`, `省审改办`, `县委`, `国家统计局`).
 LEVEL_WORDS = "自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 乡 州".split()
@@ -147,120 +210,52 @@ LEVEL_NOT_BEFORE_RE = re.compile(
     "(?!民(?!政)|级|域|直|属|内|外|县|区|市(?!场)|镇|乡(?!村振兴)|村|长|场|委员|人民(?!政府))"
 )
 LEVEL_NOT_AFTER = "全我本该各每此这那其城都超门上地社街园校郊省市县区镇乡州旗盟村"
+
+
+def _guarded(spec: str) -> dict[str, str]:
+    """``word`` or ``word/guard`` entries → {word: guard}; the guard lists what may not follow
+    the word (characters, or `|`-separated words) because it then belongs to another word."""
+    return dict((entry.split("/") + [""])[:2] for entry in spec.split())
+
+
 # Organ suffixes, longest first, each with the characters that would make it part of another word.
-ORGAN_SUFFIXES = {
-    "人民代表大会常务委员会": "",
-    "人大常委会": "",
-    "人民代表大会": "",
-    "人大": "",
-    "政协": "",
-    "人民政府办公室": "",
-    "人民政府办公厅": "",
-    "人民政府": "",
-    "政府办公室": "",
-    "政府办公厅": "",
-    "政府办": "理事法件结好学案公",
-    "政府": "",
-    "中级人民法院": "",
-    "人民法院": "",
-    "法院": "",
-    "人民检察院": "",
-    "检察院": "",
-    "党工委": "",
-    "党委": "",
-    "纪委": "",
-    "监委": "",
-    "管理委员会": "",
-    "委员会": "",
-    "管委会": "",
-    "行政公署": "",
-    "行署": "",
-    "办公厅": "",
-    "办公室": "",
-    "党政办公室": "",
-    "党政办": "",
-    "办事处": "",
-    "管理局": "",
-    "总局": "",
-    "分局": "",
-    "局": "面部势限",
-    "厅": "",
-    "委": "托屈派员",
-    "办": "理事法件结好学案公",
-    "署": "名",
-    "档案馆": "",
-    "图书馆": "",
-    "博物馆": "",
-    "文化馆": "",
-    "纪念馆": "",
-    "服务中心": "",
-    "中心": "工作|任务|环节|位置",
-    "研究院": "",
-    "研究所": "",
-    "派出所": "",
-    "司法所": "",
-    "财政所": "",
-    "卫生院": "",
-    "领导小组办公室": "",
-    "领导小组": "",
-}
+ORGAN_SUFFIXES = _guarded(
+    "人民代表大会常务委员会 人大常委会 人民代表大会 人大 政协 人民政府办公室 人民政府办公厅 "
+    "人民政府 政府办公室 政府办公厅 政府办/理事法件结好学案公 政府 中级人民法院 人民法院 法院 "
+    "人民检察院 检察院 党工委 党委 纪委 监委 管理委员会 委员会 管委会 行政公署 行署 办公厅 "
+    "办公室 党政办公室 党政办 办事处 管理局 总局 分局 局/面部势限 厅 委/托屈派员 "
+    "办/理事法件结好学案公 署/名 档案馆 图书馆 博物馆 文化馆 纪念馆 服务中心 "
+    "中心/工作|任务|环节|位置 研究院 研究所 派出所 司法所 财政所 卫生院 领导小组办公室 "
+    "领导小组 残联 妇联 总工会 团委 科协 文联 侨联 工商联"
+)
 ORGANS_LONGEST_FIRST = sorted(ORGAN_SUFFIXES, key=len, reverse=True)
+# Verbs that open sub-unit names (`公开办`, `服务中心`, `审批科`), unlike `设立…`, `紧紧围绕…`.
+SUBUNIT_VERBS = set(
+    "公开 服务 管理 审批 监督 执法 保障 建设 发展 改革 规划 协调 督查 应急 信访 宣传 统战 组织 指挥 调解 "
+    "仲裁 登记 联络 接待 投资 促进 监测 检测 稽查 救助 综合 行政 信息 法制 政策 研究 考核 办理".split()
+)
+# Departments written without their division (`统计局`, `住建局`), matched where a name may start.
+DEPARTMENTS = (
+    "统计 民政 司法 水务 水利 应急管理 住建 住房和城乡建设 教育 公安 财政 人社 人力资源和社会保障 自然资源 "
+    "自然资源和规划 生态环境 环保 环境保护 交通运输 交通 农业农村 农业 商务 文化和旅游 文旅 文化广电和旅游 "
+    "卫生健康 卫健 卫生 退役军人事务 市场监督管理 市场监管 医疗保障 医保 林业 体育 信访 乡村振兴 审计 税务 "
+    "气象 档案 城管 城市管理 综合行政执法 行政审批服务 行政审批 政务服务 政务服务数据管理 大数据 发展和改革 "
+    "发展改革 发改 工业和信息化 工信 经济和信息化 经信 科技 科学技术 民族宗教 民宗 国资 粮食 规划 海洋 渔业 "
+    "畜牧 水产 人防 人民防空 地震 粮食和物资储备 机关事务管理 金融 外事 侨务 扶贫 招商 投资促进 旅游"
+).split()
 # Organs that are AGENCY only with a named parent, never after a bare level word (`镇政务公开领导小组`).
 PARENT_ONLY = {"办公室", "党政办公室", "党政办", "领导小组办公室", "领导小组"}
 # Organs that need a core after a bare level word (`市局`, `省委员会` are generic; `市委`, `市档案馆` are not).
-NEED_CORE = {
-    "局",
-    "厅",
-    "办",
-    "署",
-    "中心",
-    "服务中心",
-    "分局",
-    "总局",
-    "管理局",
-    "委员会",
-    "管委会",
-    "管理委员会",
-    "办事处",
-    "研究院",
-    "研究所",
-    "办公厅",
-}
-SUBUNIT_SUFFIXES = {
-    "领导小组办公室": "",
-    "领导小组": "",
-    "工作组": "",
-    "办公室": "",
-    "办公厅": "",
-    "党政办公室": "",
-    "党政办": "",
-    "办事处": "",
-    "新闻办": "公",
-    "委员会": "",
-    "宣传部": "",
-    "组织部": "",
-    "统战部": "",
-    "党委": "",
-    "党组": "",
-    "编办": "",
-    "服务中心": "",
-    "信息中心": "",
-    "政务中心": "",
-    "区政府办公室": "",
-    "县政府办公室": "",
-    "市政府办公室": "",
-    "市政府办公厅": "",
-    "省政府办公厅": "",
-}
+NEED_CORE = set(
+    "局 厅 办 署 中心 服务中心 分局 总局 管理局 委员会 管委会 管理委员会 办事处 研究院 研究所 办公厅".split()
+)
+SUBUNIT_SUFFIXES = _guarded(
+    "领导小组办公室 领导小组 工作组 办公室 办公厅 党政办公室 党政办 办事处 新闻办/公 委员会 "
+    "宣传部 组织部 统战部 党委 党组 编办 服务中心 信息中心 政务中心 区政府办公室 县政府办公室 "
+    "市政府办公室 市政府办公厅 省政府办公厅 受理点 受理中心 受理处 查询中心 公开中心"
+)
 # One-character sub-units need a name before them (`政务公开科`, not `局局`).
-SUBUNIT_CHARS = {
-    "处": "理置罚",
-    "科": "学技",
-    "股": "",
-    "局": "面部势限",
-    "办": "理事法件结好学案公",
-    "委": "托屈派员",
-}
+SUBUNIT_CHARS = _guarded("处/理置罚 科/学技 股 局/面部势限 办/理事法件结好学案公 委/托屈派员")
 FIXED_AGENCIES = (
     "国务院办公厅 国务院新闻办公室 国务院新闻办 国务院 党中央 中共中央办公厅 中共中央 中央办公厅 "
     "中央宣传部 中宣部 中央组织部 中央网信办 全国人大常委会 全国人大 全国政协 最高人民法院 "
@@ -273,13 +268,13 @@ FIXED_AGENCIES = (
 FUNCTION_CHARS = "的与及或在对向将把被是为了等各全本我该其此每有无从于以由到至并即也都这那共年月度号"
 ORGAN_CHARS = "委府局厅办院署政"
 # Characters after which a name may start (besides punctuation and line starts).
-BOUNDARY_CHARS = "和与及的在由对向将是为照据实同经报至到从于即并或把被给让了等称系请见自年度"
+BOUNDARY_CHARS = "和与及的在由对向将是为照据实同经报至到从于即并或把被给让了等称系请见自年度我"
 BOUNDARY_WORD_SET = frozenset(
     "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导".split()
 )
 PROVINCE_SET = frozenset(PROVINCES)
 NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
-SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|我|该|各|来|去)$")
+SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|该|各|来|去)$")
 ACTOR_AFTER = re.compile(
     r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|工作|以来|,)"
     r"|政府信息公开|信息公开(?:工作)?年度?报|编制|>|\||共|主动|认真|严格|积极|"
@@ -292,6 +287,11 @@ ACTOR_BEFORE = re.compile(
     r"(?:(?:来源|发布机构|发布单位|发文机关|发文机构|信息来源|发布部门|发布者)\s*[:|]|>)[\s:|\[(]*$"
 )
 ADDRESS_BEFORE = re.compile(r"地址\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
+# Words that open a clause, not an organ's name (`中南街道认真贯彻落实国务院办公厅…`).
+CLAUSE_OPENING_RE = re.compile(
+    r"认真|严格|积极|紧紧|切实|深入|全面|不断|持续|进一步|按照|根据|依据|围绕|落实|贯彻|加强|做好|坚持|结合|"
+    r"通过|及时|主动|高度|扎实|大力|着力|努力|始终|坚决|继续|进行|开展|组织|召开|印发|制定"
+)
 PLACE_AFTER = re.compile(r"(?:境内|范围|辖区|全境|区域|以内|以外|之内|内|外|各|人民(?!政府)|籍|户籍|地址)")
 BAD_CORE = re.compile(
     r"网(?!信)|门户|平台|热线|信箱|公众号|微信|微博|专栏|大厅|窗口|大楼|楼|媒体|报社|电视|广播|日报"
@@ -320,18 +320,28 @@ class AgencyPatterns:
     loose: re.Pattern
     tail: re.Pattern
     fixed: re.Pattern
+    departments: re.Pattern
     name: re.Pattern
     known: frozenset[str]
     not_names: frozenset[str]
-    longest_known: int
+    verbs: frozenset[str]
+    known_lengths: dict[str, tuple[int, ...]]
     full_names: tuple[str, ...] = ()
+    learned: frozenset[str] = frozenset()  # division names learned from this report
+
+    def is_known(self, name: str) -> bool:
+        return name in self.known or name in self.learned
 
 
 def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
     loose = _char_class(ORGAN_CHARS + "的年月度号和与及在")
-    core = rf"(?:{_char_class(FUNCTION_CHARS + LEVEL_CHARS + '两级个们')}|市场|城乡|乡村|县域)"
+    core = (
+        rf"(?:{_char_class(FUNCTION_CHARS.replace('与', '') + LEVEL_CHARS + '两级个们')}|市场|城乡|乡村|县域)"
+    )
     sub_core = _char_class(FUNCTION_CHARS.replace("与", "").replace("及", "") + LEVEL_CHARS + "两级个们")
-    divs = _alternation(s for s in DIVISION_SUFFIXES if s != "州") + "|州(?![市区县])"
+    divs = (
+        _alternation(s for s in DIVISION_SUFFIXES if s not in "州街") + "|州(?![市区县])|街(?![头区巷道角])"
+    )
     organs = _suffix_alternation(ORGAN_SUFFIXES)
     sub = (
         rf"(?:(?![和与及各])(?:{sub_core}{{0,14}}?(?:{_suffix_alternation(SUBUNIT_SUFFIXES)})"
@@ -341,17 +351,34 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
     fixed = (
         rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)"
     )
+    departments = rf"(?:{_alternation(DEPARTMENTS)})(?:委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室)"
     known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES}
     return AgencyPatterns(
         anchors=re.compile(f"{divs}|国家"),
         loose=re.compile(loose + "+"),
         tail=re.compile(tail),
         fixed=re.compile(fixed),
+        departments=re.compile(departments),
         name=re.compile(_char_class(FUNCTION_CHARS + ORGAN_CHARS + "和") + "+"),
         known=known,
         not_names=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.not_names]),
-        longest_known=max(map(len, known)),
+        verbs=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.verbs]),
+        known_lengths=_known_lengths(known),
     )
+
+
+def _known_lengths(
+    known: Iterable[str], lengths: dict[str, tuple[int, ...]] | None = None
+) -> dict[str, tuple[int, ...]]:
+    """For each division suffix, the name lengths (without it) of the ``known`` names ending with
+    it, longest first, added to ``lengths``."""
+    found: dict[str, set[int]] = {suffix: set(ks) for suffix, ks in (lengths or {}).items()}
+    for name in known:
+        for suffix in DIVISION_SUFFIXES_LONGEST_FIRST:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                found.setdefault(suffix, set()).add(len(name) - len(suffix))
+                break
+    return {suffix: tuple(sorted(ks, reverse=True)) for suffix, ks in found.items()}
 
 
 @lru_cache(maxsize=1)
@@ -364,19 +391,62 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
     and division names standing alone as the issuer or actor (guidelines: AGENCY)."""
     folded = context.folded
     patterns = _with_document_names(agency_patterns(), folded)
-    found = [(m.start(), _fixed_end(folded, m)) for m in patterns.fixed.finditer(folded)]
+    found, heads = _structural_agencies(folded, patterns)
+    # names found once at a clear boundary are known for the whole report (`外海街道` after `提高`)
+    learned = {u for head in heads for u in leading_units(head, patterns.verbs) if not patterns.is_known(u)}
+    if any(folded.count(unit) > 1 for unit in learned):
+        lengths = _known_lengths(learned, patterns.known_lengths)
+        patterns = replace(patterns, learned=patterns.learned | learned, known_lengths=lengths)
+        found, _ = _structural_agencies(folded, patterns)
+    found.extend((m.start(), _fixed_end(folded, m)) for m in patterns.fixed.finditer(folded))
+    found.extend(b for m in patterns.departments.finditer(folded) if (b := _department_at(folded, m)))
     for name in patterns.full_names:
         found.extend((m.start(), m.end()) for m in re.finditer(re.escape(name), folded))
-    last_end = 0
+    spans = [context.span(text, s, e, "AGENCY") for s, e in found if e > s and not context.is_blocked(s, e)]
+    return _merge_central_prefix(text, resolve_overlaps({"AGENCY": spans}, ("AGENCY",)))
+
+
+def _structural_agencies(folded: str, patterns: AgencyPatterns) -> tuple[list[tuple[int, int]], list[str]]:
+    """AGENCY offsets anchored on division suffixes and level words, and the named heads found."""
+    found, heads, last_end = [], [], 0
     for anchor in patterns.anchors.finditer(folded):
         if anchor.start() < last_end:
             continue
-        bounds = _agency_at(folded, anchor, patterns, last_end)
-        if bounds is not None:
-            found.append(bounds)
-            last_end = bounds[1]
-    spans = [_span(text, s, e, "AGENCY") for s, e in found if e > s and not context.is_blocked(s, e)]
-    return resolve_overlaps({"AGENCY": spans}, ("AGENCY",))
+        agency = _agency_at(folded, anchor, patterns, last_end)
+        if agency is not None:
+            found.append((agency.start, agency.end))
+            last_end = agency.end
+            if agency.chain:
+                heads.append(agency.chain)
+    return found, heads
+
+
+class _Agency(NamedTuple):
+    start: int
+    end: int
+    chain: str  # its named division part (`福州市晋安区`), "" for a bare level word
+
+
+def _department_at(folded: str, m: re.Match) -> tuple[int, int] | None:
+    """A department named without its division (`统计局`, `住建局`) where a name may start (not
+    in a title: `信访局局长`)."""
+    start = m.start()
+    if (start and folded[start - 1] in "我本该各全" + LEVEL_CHARS) or folded.startswith(
+        ("长", "局长", "副局长"), m.end()
+    ):
+        return None
+    return m.span() if _at_boundary(folded, start) or folded[start - 1 : start] in "了对" else None
+
+
+def _merge_central_prefix(text: str, spans: list[Span]) -> list[Span]:
+    """`国家税务总局` + `佛山市税务局` written together is one organ."""
+    merged: list[Span] = []
+    for span in spans:
+        if merged and merged[-1].end == span.start and merged[-1].text.endswith("总局"):
+            start = merged.pop().start
+            span = Span(start, span.end, "AGENCY", text[start : span.end])
+        merged.append(span)
+    return merged
 
 
 def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPatterns:
@@ -388,63 +458,82 @@ def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPattern
         return patterns
     units = {unit for name in names for unit in leading_units(name, patterns.not_names)}
     full = tuple(n for n in names if _organ_suffix(n) or not leading_units(n))
-    return replace(patterns, known=patterns.known | units, full_names=full)
+    lengths = _known_lengths(units, patterns.known_lengths)
+    return replace(patterns, learned=frozenset(units), known_lengths=lengths, full_names=full)
 
 
 def _fixed_end(folded: str, m: re.Match) -> int:
     return m.end("sub") - len(m.group("sub")) if BAD_CORE.search(m.group("sub")) else m.end()
 
 
-def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: int) -> tuple[int, int] | None:
-    """The AGENCY whose division part ends with ``anchor``, or None."""
+def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: int) -> _Agency | None:
+    """The AGENCY whose division part ends with ``anchor``, after the guidelines' rules, or None."""
     head = _head_start(folded, anchor, patterns, floor)
     if head is None:
         return None
     head_start, named = head
     head_end = _chain_end(folded, anchor.end(), patterns)
+    chain = folded[head_start:head_end] if named else ""
     tail = patterns.tail.match(folded, head_end)
     organ, core = (tail.group("organ"), tail.group("core")) if tail else (None, "")
     if organ is not None and not _plausible_organ(organ, core):
         organ = None  # `西咸新区门户网站政府`: the organ belongs to another phrase
     if organ is None:
-        return (head_start, head_end) if named and _is_actor(folded, head_start, head_end) else None
+        return (
+            _Agency(head_start, head_end, chain)
+            if named and _is_actor(folded, head_start, head_end)
+            else None
+        )
     if ADDRESS_BEFORE.search(folded, max(0, head_start - 45), head_start):
         return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
     if organ in ("党委", "党工委") and re.match(r"副?书记|委员", folded[tail.end() : tail.end() + 3]):
         return None  # `乡党委副书记`: a person's title, not the organ
-    end = tail.end("organ") if BAD_CORE.search(tail.group("sub")) else tail.end()
+    end = tail.end()
+    if BAD_CORE.search(tail.group("sub")) or _opens_with_verb(folded, tail.end("organ"), patterns):
+        end = tail.end("organ")  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
     if organ == "政府" and folded.startswith("信息公开", tail.end("organ")):
         # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
         # `市政府信息公开的有关要求` → nothing.
         if not named:
             return None
-        return (head_start, end) if end > tail.end("organ") else (head_start, head_end)
+        return _Agency(head_start, end if end > tail.end("organ") else head_end, chain)
     if not named and (organ in PARENT_ONLY or (not core and organ in NEED_CORE)):
         return None
-    if organ.endswith("中心") and LOCATION_BEFORE.search(folded, max(0, head_start - 1), head_start):
-        if LOCATION_AFTER.match(folded, end):
-            return None  # `在街政务中心设立专区`: a place, not the actor
-    return head_start, end
+    if (
+        organ.endswith("中心")
+        and LOCATION_BEFORE.search(folded, max(0, head_start - 1), head_start)
+        and LOCATION_AFTER.match(folded, end)
+    ):
+        return None  # `在街政务中心设立专区`: a place, not the actor
+    return _Agency(head_start, end, chain)
+
+
+def _opens_with_verb(folded: str, pos: int, patterns: AgencyPatterns) -> bool:
+    word = folded[pos : pos + 2]
+    return word in patterns.verbs and word not in SUBUNIT_VERBS
 
 
 def _chain_end(folded: str, pos: int, patterns: AgencyPatterns) -> int:
     """End of the further division units after a head (`福州市|晋安区`, `抚松县|松江河镇`)."""
     while True:
-        for k in range(1, 5):
-            suffix = patterns.anchors.match(folded, pos + k)
-            if suffix is not None and _is_unit(folded[pos : pos + k], folded[pos : suffix.end()], patterns):
-                pos = suffix.end()
+        suffix = patterns.anchors.search(folded, pos + 1, pos + 9)
+        while suffix is not None and suffix.start() - pos <= 4:
+            name, unit = folded[pos : suffix.start()], folded[pos : suffix.end()]
+            if _is_unit(name, unit, suffix, patterns):
                 break
-        else:
+            suffix = patterns.anchors.search(folded, suffix.start() + 1, pos + 9)
+        if suffix is None or suffix.start() - pos > 4:
             return pos
+        pos = suffix.end()
 
 
-def _is_unit(name: str, unit: str, patterns: AgencyPatterns) -> bool:
-    if unit in patterns.known:
+def _is_unit(name: str, unit: str, suffix: re.Match, patterns: AgencyPatterns) -> bool:
+    if patterns.is_known(unit):
         return True
     if len(name) < 2 or not patterns.loose.fullmatch(name):
         return False
-    return not any(name[i : i + 2] in patterns.not_names for i in range(len(name) - 1))
+    words = patterns.verbs if suffix.group() in TOWN_SUFFIXES else patterns.not_names
+    return not any(name[i : i + 2] in words for i in range(len(name) - 1))
 
 
 def _head_start(
@@ -455,15 +544,18 @@ def _head_start(
     two or three characters that start at a word boundary."""
     pos, end = anchor.span()
     suffix = anchor.group()
-    for k in range(min(patterns.longest_known, pos - floor), 0, -1):
-        if folded[pos - k : end] in patterns.known:
+    for k in patterns.known_lengths.get(suffix, ()):
+        if k <= pos - floor and patterns.is_known(folded[pos - k : end]):
             return _with_province(folded, pos - k, floor), True
     if suffix in TOWN_SUFFIXES or suffix in COUNTY_SUFFIXES:
-        for start in range(pos - 2, max(floor, pos - 4) - 1, -1):
+        # town names are often common words (`团结乡`, `周家桥街道`): only verbs exclude them
+        words = patterns.verbs if suffix in TOWN_SUFFIXES else patterns.not_names
+        shortest, longest = (2, 2) if suffix == "街" else (2, 4)
+        for start in range(pos - shortest, max(floor, pos - longest) - 1, -1):
             if not patterns.name.fullmatch(folded, start, pos):
                 break
             name = folded[start:pos]
-            if any(name[i : i + 2] in patterns.not_names for i in range(len(name) - 1)):
+            if any(name[i : i + 2] in words for i in range(len(name) - 1)):
                 break
             if _at_boundary(folded, start):
                 return _with_province(folded, start, floor), True
@@ -498,7 +590,8 @@ def _level_allowed(folded: str, pos: int, end: int) -> bool:
 
 
 def _plausible_organ(organ: str, core: str) -> bool:
-    if BAD_CORE.search(core) or (organ in ("政府", "人民政府") and core):
+    """Whether ``core`` + ``organ`` names an organ (`中南街道|认真贯彻落实国务院|办公厅` does not)."""
+    if BAD_CORE.search(core) or (organ in ("政府", "人民政府") and core) or CLAUSE_OPENING_RE.match(core):
         return False
     return not (organ == "厅" and core.endswith("大"))
 
@@ -520,10 +613,10 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
 # Gazetteer
 
 GAZETTEER_PATH = "templates/gazetteer.toml"
-TITLE_END_RE = re.compile(r"政府信息公开(?:工作)?年度报告")
+TITLE_END_RE = re.compile(r"信息公开(?:工作)?年度?报告|信息公开年报")
 TITLE_HEAD_RE = re.compile(
     rf"[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*(?P<name>[{CJK}()]{{2,40}}?)\s*"
-    rf"(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?"
+    rf"(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?(?:政府)?"
 )
 DATE_LINE_RE = re.compile(r"\n[ \t]*(?:(?:19|20)\d{2}|二[〇○零0][〇○零0一二三四五六七八九]{2})年")
 SIGNATURE_LINE_RE = re.compile(rf"[ \t]*(?P<name>[{CJK}]{{4,30}})[ \t]*")
@@ -538,6 +631,7 @@ class Gazetteer:
     agencies: list[str] = field(default_factory=list)
     divisions: list[str] = field(default_factory=list)
     not_names: list[str] = field(default_factory=list)
+    verbs: list[str] = field(default_factory=list)
 
 
 def build_gazetteer(texts: Iterable[str]) -> list[str]:
@@ -565,7 +659,7 @@ def title_names(folded: str) -> set[str]:
 
 
 UNIT_RE = re.compile(rf"([{CJK}]{{1,6}}?)({_alternation(DIVISION_SUFFIXES)})")
-NAME_OPENING_RE = re.compile(rf"国家|中共|[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)})")
+NAME_OPENING_RE = re.compile(rf"国家|中共|[{CJK}]县|[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)})")
 CHAIN_RE = re.compile(rf"(?:[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)}))+")
 
 
@@ -588,7 +682,7 @@ def division_names(lexicon_lines: Iterable[str]) -> list[str]:
     found = set()
     for line in lexicon_lines:
         parts = line.split()
-        if len(parts) == 3 and parts[2] == "ns":
+        if len(parts) == 3 and (parts[2] == "ns" or (parts[2] == "n" and parts[0][-1] in "市县")):
             m = re.fullmatch(rf"([{CJK}]{{2,8}}?)({suffixes})", parts[0])
             if (
                 m
@@ -600,6 +694,7 @@ def division_names(lexicon_lines: Iterable[str]) -> list[str]:
 
 
 NOT_NAME_TAGS = set("v vn vd p d ad an c r f t m q u a l i".split())
+VERB_TAGS = set("v vd p d ad c r u a".split())
 
 
 def common_words(lexicon_lines: Iterable[str]) -> list[str]:
@@ -616,6 +711,23 @@ def common_words(lexicon_lines: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+def function_words(lexicon_lines: Iterable[str]) -> list[str]:
+    """Frequent two-character verbs, adverbs and function words of a jieba-style lexicon (`设立`,
+    `紧紧`): a town name (`周家桥`, whose `周家` is a common noun) or a sub-unit never opens with one."""
+    entries = (line.split() for line in lexicon_lines)
+    return sorted(
+        {
+            p[0]
+            for p in entries
+            if len(p) == 3 and len(p[0]) == 2 and p[2] in VERB_TAGS and _frequency(p) >= 50
+        }
+    )
+
+
+def _frequency(parts: list[str]) -> int:
+    return int(parts[1]) if parts[1].isdigit() else 0
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The bundled gazetteer (``xxgk/templates/gazetteer.toml``)."""
@@ -626,7 +738,8 @@ def load_gazetteer() -> Gazetteer:
     agencies, not_names = data.get("agencies", []), data.get("not_names", [])
     common = frozenset(not_names)
     units = {unit for name in agencies for unit in leading_units(name, common)}
-    return Gazetteer(agencies, sorted({*data.get("divisions", []), *units}), not_names)
+    divisions = sorted({*data.get("divisions", []), *units})
+    return Gazetteer(agencies, divisions, not_names, data.get("verbs", []))
 
 
 def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
@@ -660,12 +773,18 @@ def write_gazetteer(
         else:
             texts.append(path.read_text(encoding="utf-8"))
     lexicon_lines = Path(lexicon).read_text(encoding="utf-8").splitlines() if lexicon else []
-    gazetteer = Gazetteer(build_gazetteer(texts), division_names(lexicon_lines), common_words(lexicon_lines))
+    gazetteer = Gazetteer(
+        build_gazetteer(texts),
+        division_names(lexicon_lines),
+        common_words(lexicon_lines),
+        function_words(lexicon_lines),
+    )
     lines = [
         "# Gazetteer of xxgk.weak_labels, built by `python -m xxgk.weak_labels <texts>... [--lexicon dict.txt]`.",
         "# agencies: names from report titles and signatures of the corpus (folded to Simplified).",
         "# divisions: county-level and higher division names (place names tagged `ns` in jieba's dict.txt).",
         "# not_names: frequent two-character words of jieba's dict.txt that are not place names.",
+        "# verbs: frequent two-character verbs, adverbs and function words of jieba's dict.txt.",
         "agencies = [",
         *(f'  "{n}",' for n in gazetteer.agencies),
         "]",
@@ -674,6 +793,9 @@ def write_gazetteer(
         "]",
         "not_names = [",
         *(f'  "{n}",' for n in gazetteer.not_names),
+        "]",
+        "verbs = [",
+        *(f'  "{n}",' for n in gazetteer.verbs),
         "]",
     ]
     Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -686,30 +808,45 @@ def write_gazetteer(
 YEAR_RE = re.compile(
     r"(?:19|20)\d{2}[ ]?年度?"
     r"|[一二][〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
-    r"|20\d{2}(?=政府信息公开)"
+    r"|(?P<bare>(?:199\d|20[0-3]\d)(?=[\u4e00-\u9fff,]))"
 )
 NOT_BEFORE_YEAR = set("0123456789.零〇○一二三四五六七八九十")
+# A bare four-digit number followed by these is a quantity, a date or a number (`2020条`, `2020号`).
+NOT_AFTER_BARE_YEAR = set("条件次个份篇项人名家户余多万亿元号年月日%")
+LIST_MARKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*\d{1,2}\.$")
 
 
 def label_years(text: str, context: LabelContext) -> list[Span]:
-    """YEAR: `2021年`, `2016年度`, `二〇二一年` (the year part of dates); not `202020年` or relative years."""
+    """YEAR: `2021年`, `2016年度`, `二〇二一年` (the year part of dates), and a bare year in running
+    text (`2022,丽阳镇…`, `2018以来`); not `202020年`, relative years, numeric dates or table cells."""
     spans = []
     folded = context.folded
     for m in YEAR_RE.finditer(folded):
         start, end = m.span()
-        if start and folded[start - 1] in NOT_BEFORE_YEAR:
-            continue  # `202020年`, part of a longer number
+        if start and folded[start - 1] in NOT_BEFORE_YEAR and not _after_list_marker(folded, start):
+            continue  # `202020年`, part of a longer number or a date
+        if m.group("bare") and (
+            folded[end] in NOT_AFTER_BARE_YEAR
+            or (start and folded[start - 1] in "-/:")
+            or context.in_table_cell(start, end)
+        ):
+            continue
         if not context.is_blocked(start, end):
-            spans.append(_span(text, start, end, "YEAR"))
+            spans.append(context.span(text, start, end, "YEAR"))
     return spans
+
+
+def _after_list_marker(folded: str, start: int) -> bool:
+    """`4.2021年…`: the year follows the list marker `4.`."""
+    return folded[start - 1] == "." and bool(LIST_MARKER_BEFORE.search(folded, max(0, start - 8), start))
 
 
 # ---------------------------------------------------------------------------------------------
 # COUNT
 
 COUNT_UNITS = (
-    "人次 件次 条次 篇次 批次 场次 户次 部分 人 条 件 篇 份 场 次 个 种 项 期 家 批 名 户 套 本 册 张 "
-    "处 类 台 块 部 轮 封 例 起 只 宗 位 所 座 栏 幅 盘 卷 册 组 支 节 堂 课"
+    "人次 件次 条次 篇次 批次 场次 户次 大部分 部分 大类 方面 人 条 件 篇 份 场 次 个 种 项 期 家 批 名 户 "
+    "套 本 册 张 处 类 台 块 部 轮 封 例 起 只 宗 位 所 座 栏 幅 册 组 支 节 堂 课 笔"
 ).split()
 # A measure word followed by these is part of another word (`条例`, `项目`, `个月`, `次日`).
 UNIT_NOT_BEFORE = {
@@ -726,13 +863,13 @@ UNIT_NOT_BEFORE = {
     "种": "类",
     "处": "理室长置罚",
     "起": "草来点到始",
-    "本": "年级单部机次着局镇市县区",
+    "本": "年级单部机次着局镇市县区报",
     "张": "贴",
     "台": "账帐阶",
     "户": "籍口外",
     "人": "民员大口力才士社均",
     "所": "属在有以",
-    "位": "于置",
+    "位": "于置小数",
     "类": "别型",
     "组": "织成",
     "节": "约点",
@@ -740,19 +877,29 @@ UNIT_NOT_BEFORE = {
 }
 INDEFINITE_UNITS = "项套批个种份"
 FIXED_EXPRESSIONS = re.compile(
-    r"三审三校|一事一审|两会|三安全一稳定|三类内部事务信息?|四类过程性信息?|三公经费|三公|两个维护|四个意识|"
+    r"三审三校|一事一审|两会|三安全一稳定|三类内部事务|四类过程性|三公经费|三公|两个维护|四个意识|一次办|"
     r"四个自信|两个确立|四个全面|五位一体|三个代表|两学一做|一网通办|一件事|最多跑一次|一次性|一站式|一把手|"
     r"千家万户|三项制度|三重一大|三会一课|一岗双责|一张网|一批|一揽子|一系列|一门式|一窗|一体化|双随机一公开"
     rf"|一[{CJK}]一[{CJK}]"  # 一人一档, 一企一策
 )
+# One character class opens the pattern so that the regex engine skips quickly to candidates;
+# NUMBER_RE then checks the number's form (`1,465`, `10.2`, `一百零五`; not `2三`).
 COUNT_RE = re.compile(
-    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][{CN_DIGITS}]*)"
-    r"(?P<mult1>万|亿)?(?P<approx>余|多|几)?(?P<mult2>万)?(?P<space>\s{0,3})"
+    r"(?P<num>[0-9一二两三四五六七八九十][0-9,.零〇一二两三四五六七八九十百千]*)"
+    r"(?P<mult1>[ ]?万|[ ]?亿)?(?P<approx>余|多|几)?(?P<mult2>万)?(?P<space>\s{0,3})"
     rf"(?P<unit>{_alternation(COUNT_UNITS)})"
+)
+NUMBER_RE = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
 )
 WORD_BEFORE_CN_NUMBER = set("统唯之逐同单专划均合归择某每万第周" + CN_DIGITS)
 NOT_BEFORE_NUMBER = set("0123456789.-/:第") | set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 APPROX_BEFORE = re.compile(r"(?:约|近|超过|逾|将近|接近|大约|多达)$")
+# A number after these in its clause is a rank, range end or frequency (`前20名`, `第9至12条`, `每周…一次`).
+NOT_A_QUANTITY_BEFORE = re.compile(
+    r"(?:前|第[^,。;]{0,4}至|每[^,。;]{0,3}(?:周|月|日|天|年|季度?)[^,。;]{0,8})$"
+)
+SESSION_AFTER = re.compile(r"(?:全会|全体会议|会议|大会|常委会)")
 
 
 def label_counts(text: str, context: LabelContext) -> list[Span]:
@@ -766,12 +913,14 @@ def label_counts(text: str, context: LabelContext) -> list[Span]:
             continue
         if _overlaps(fixed, start, end):
             continue
-        spans.append(_span(text, start, end, "COUNT", **_count_attrs(text, folded, m)))
+        spans.append(context.span(text, start, end, "COUNT", **_count_attrs(text, context, m)))
     return spans
 
 
 def _is_count(folded: str, m: re.Match) -> bool:
     num, unit, end = m.group("num"), m.group("unit"), m.end()
+    if not NUMBER_RE.fullmatch(num):
+        return False
     if folded[end : end + 1] and folded[end] in UNIT_NOT_BEFORE.get(unit, ""):
         return False
     if unit == "个" and folded.startswith(("工作日", "小时", "星期", "季度", "自然日", "月"), end):
@@ -779,9 +928,28 @@ def _is_count(folded: str, m: re.Match) -> bool:
     before = folded[m.start() - 1] if m.start() else ""
     if before in NOT_BEFORE_NUMBER or (num[0] in CN_DIGITS and before in WORD_BEFORE_CN_NUMBER):
         return False
+    if num == "一" and unit == "方面":
+        return False  # `一方面…另一方面`
     if num == "一" and unit in INDEFINITE_UNITS and re.match(rf"[{CJK}]", folded[end : end + 1]):
         return False  # `作为一项重要工作`, `一个窗口`: indefinite article, not a quantity
+    if NOT_A_QUANTITY_BEFORE.search(folded, max(0, m.start() - 12), m.start()):
+        return False
+    if num == "一" and re.search(
+        r"(?:无|未发生|没有|未有|上|下)$", folded[max(0, m.start() - 3) : m.start()]
+    ):
+        return False  # `无一例`, `未发生一起`, `下一篇`
+    if unit == "次" and SESSION_AFTER.match(folded, end):
+        return False  # `十七届五次全会`: a session, not a count
+    if _in_slogan(folded, m.start(), end):
+        return False  # `“三个责任”`, `“支持企业复工复产40条”`
     return "\n" not in m.group("space") or _line_is_narrative(folded, m.start())
+
+
+def _in_slogan(folded: str, start: int, end: int) -> bool:
+    """A count that opens or closes a quoted slogan or policy name."""
+    if folded[start - 1 : start] in '“"「' and "”" in folded[end : end + 12]:
+        return True
+    return folded[end : end + 1] in "”」" and "“" in folded[max(0, start - 20) : start]
 
 
 def _line_is_narrative(folded: str, pos: int) -> bool:
@@ -790,15 +958,17 @@ def _line_is_narrative(folded: str, pos: int) -> bool:
     return bool(folded[line_start:pos].strip())
 
 
-def _count_attrs(text: str, folded: str, m: re.Match) -> dict[str, Any]:
+def _count_attrs(text: str, context: LabelContext, m: re.Match) -> dict[str, Any]:
     value = _number_value(m.group("num"))
     for group in ("mult1", "mult2"):
         if m.group(group):
-            value = value * (10000 if m.group(group) == "万" else 100_000_000)
+            value = value * (10000 if m.group(group).strip() == "万" else 100_000_000)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    approx = bool(m.group("approx")) or bool(APPROX_BEFORE.search(folded, max(0, m.start() - 2), m.start()))
-    return {"value": value, "unit": text[m.start("unit") : m.end("unit")], "approx": approx}
+    before = context.folded[max(0, m.start() - 2) : m.start()]
+    approx = bool(m.group("approx")) or bool(APPROX_BEFORE.search(before))
+    unit_start, unit_end = context.original(m.start("unit"), m.end("unit"))
+    return {"value": value, "unit": text[unit_start:unit_end], "approx": approx}
 
 
 @lru_cache(maxsize=4096)
@@ -811,13 +981,13 @@ def _number_value(num: str) -> int | float:
 
 def count_attributes(text: str, start: int, end: int) -> dict[str, Any]:
     """``value``/``unit``/``approx`` of a COUNT span given by offsets (e.g. predicted by a model)."""
-    folded = fold(text)
-    m = COUNT_RE.match(folded, start, end)
+    context = LabelContext(fold(text))
+    m = COUNT_RE.match(context.folded, start, end)
     if m is None or m.end() != end:
-        m = COUNT_RE.search(folded, start, end)
+        m = COUNT_RE.search(context.folded, start, end)
     if m is None:
         return {}
-    return _count_attrs(text, folded, m)
+    return _count_attrs(text, context, m)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -828,7 +998,7 @@ MARKER_RE = re.compile(
     r"\(\s*[一二三四五六七八九十]{1,3}\s*\)|\(\s*\d{1,2}\s*\)|[①-⑳㈠-㈩]"
     r"|[一二三四五六七八九十]{1,3}、|\d{1,2}(?:\.(?!\d)|、)"
     r"|第[一二三四五六七八九十]{1,3}(?=[,、:])|(?:首先|其次|再次|最后)(?=,))[ \t,、:.]*"
-    r"|(?:^|(?<=[。;:!?,\s]))[ \t]*(?:[一二三四五六七八九十]{1,3}|\d{1,2})是[ \t,、:]*"
+    r"|(?:^|(?<=[。;:!?,\s])|(?<=问题)|(?<=不足))[ \t]*(?:[一二三四五六七八九十]{1,3}|\d{1,2})是[ \t,、:]*"
     r"|^[ \t]*\d{1,2}(?=[\u4e00-\u9fff])(?![\d年月日号个件条次项])|^[ \t]*[一二三四五六七八九十]{1,3},",
     re.M,
 )
@@ -850,6 +1020,7 @@ FRAMING_RE = re.compile(
 )
 GENERIC_REST_RE = re.compile(
     r"(?:一些|以下|如下|几个|一定的?|诸多|不少|的)?(?:主要)?(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?"
+    r"(?:,?(?:主要|具体)?(?:表现在|是|有|体现在|表现为|如下))?"
 )
 # A clause that introduces the problems it is followed by: the statement starts after it.
 INTRO_RE = re.compile(
@@ -874,7 +1045,7 @@ MEASURE_VERBS = (
 ).split()
 MEASURE_START = re.compile(
     r"^(?:(?:对此|为此|针对|对于|鉴于|对(?:此|以上|上述|这些)|下一步|今后|接下来|明年|新的一年|(?:19|20)\d{2}年度?)"
-    r"[^,。]{0,20},)?"
+    r"[^,。]{0,20},){0,2}"
     r"(?:[^,。]{0,20}(?:问题|不足)[^,。]{0,4},)?"
     r"(?:我们|我[局镇县区市委办署乡]|本(?:机关|单位|局)|[^,。]{2,14}?(?=将|(?<!需)要))?"
     r"(?:还将|也将|将|要|会|拟|继续)?"
@@ -883,21 +1054,18 @@ MEASURE_START = re.compile(
 TRIM = " \t\r\n\u3000。;,.:、"
 
 
-def problem_sections(text: str, sections: list[Section] | None) -> list[tuple[int, int]]:
-    """Body ranges (after the heading) of the problems-and-improvements sections."""
-    if sections is None:
-        from .sectioning import find_sections
-
-        sections = find_sections(text)
-    bodies = []
-    for section in sections:
+def _problem_bodies(context: LabelContext) -> list[tuple[int, int]]:
+    """``folded`` ranges (after the heading) of the problems-and-improvements sections."""
+    folded, bodies = context.folded, []
+    for section in context.sections:
         if section.type != "problems_improvements":
             continue
-        heading_at = text.find(section.heading, section.start, section.end) if section.heading else -1
+        heading = fold(section.heading).strip()
+        heading_at = folded.find(heading, section.start, section.end) if heading else -1
         if heading_at >= 0:
-            body = heading_at + len(section.heading)
+            body = heading_at + len(heading)
         else:
-            line_end = text.find("\n", section.start, section.end)
+            line_end = folded.find("\n", section.start, section.end)
             body = section.end if line_end < 0 else line_end
         bodies.append((body, section.end))
     return bodies
@@ -915,17 +1083,20 @@ ITEM_HEADING_RE = re.compile(r"([^,。:;]{2,16}):")
 def statement_units(text: str, sections: list[Section] | None = None) -> list[tuple[int, int]]:
     """Candidate statement spans of the problems sections: enumerated items and sentences that
     state something (framing sentences, introducing clauses and sub-headings left out)."""
-    folded = fold(text)
-    return [(s.start, s.end) for s in _statements(text, folded, problem_sections(text, sections))]
+    if sections is None:
+        from .sectioning import find_sections
+
+        sections = find_sections(text)
+    return [(s.start, s.end) for s in _statements(text, make_context(text, sections))]
 
 
-def _statements(text: str, folded: str, bodies: list[tuple[int, int]]) -> list[Span]:
+def _statements(text: str, context: LabelContext) -> list[Span]:
     """Labelled statement spans. A running mode (PROBLEM / MEASURE) set by sub-headings, framing
     sentences and the last statement labels what has no cue of its own."""
-    found = []
-    for body_start, body_end in bodies:
+    folded, found = context.folded, []
+    for body_start, body_end in _problem_bodies(context):
         mode = ""
-        for para_start, para_end, units in _section_units(folded, body_start, body_end):
+        for units in _section_units(folded, body_start, body_end):
             listing = False  # the previous sentence of this paragraph was a statement
             for unit in units:
                 piece = folded[unit.start : unit.end]
@@ -946,30 +1117,31 @@ def _statements(text: str, folded: str, bodies: list[tuple[int, int]]) -> list[S
                     listing = False
                     continue
                 label = "PROBLEM" if introduced else _statement_label(piece, mode)
-                found.append(_span(text, start, end, label))
+                found.append(context.span(text, start, end, label))
                 mode, listing = label, unit.kind == "sentence"
     return found
 
 
-def _section_units(folded: str, start: int, end: int) -> list[tuple[int, int, list[_Unit]]]:
+def _section_units(folded: str, start: int, end: int) -> list[list[_Unit]]:
     """Units per paragraph; an item that is only a headline (`(一)进一步加强组织体系建设。`) goes on
-    over the following unmarked paragraphs, its explanation."""
-    paragraphs = [(s, e, _paragraph_units(folded, s, e)) for s, e in _paragraphs(folded, start, end)]
-    merged: list[tuple[int, int, list[_Unit]]] = []
-    for para_start, para_end, units in paragraphs:
-        previous = merged[-1][2] if merged else []
+    over the following unmarked paragraph, its explanation."""
+    merged: list[list[_Unit]] = []
+    for para_start, para_end in _paragraphs(folded, start, end):
+        units = _paragraph_units(folded, para_start, para_end)
+        previous = merged[-1] if merged else []
         if (
             previous
             and previous[-1].kind == "item"
             and units
             and all(u.kind == "sentence" for u in units)
             and _is_headline(folded, previous[-1])
+            and not MARKER_RE.match(folded, para_start)
             and _is_explanation(folded, para_start, para_end)
         ):
             last = previous[-1]
             previous[-1] = _Unit(last.start, _trim(folded, last.start, para_end)[1], "item")
             continue
-        merged.append((para_start, para_end, units))
+        merged.append(units)
     return merged
 
 
@@ -1062,6 +1234,8 @@ def _after_intro(folded: str, start: int, end: int) -> tuple[int, int]:
     for m in INTRO_RE.finditer(folded, start, end):
         rest = folded[m.end() : end].strip(TRIM)
         if len(rest) >= 4 and m.end() > m.start() and not GENERIC_REST_RE.fullmatch(rest):
+            if FRAMING_RE.search(rest):
+                return start, start  # the rest is framing too: `…差距,工作还存在一些不足`
             intro_end = m.end()
     return _trim(folded, intro_end, end) if intro_end else (start, end)
 
@@ -1088,8 +1262,9 @@ def _statement_label(piece: str, mode: str) -> str:
 
 
 def _statement_spans(text: str, context: LabelContext, label: str) -> list[Span]:
-    bodies = problem_sections(text, context.sections)
-    return [span for span in _statements(text, context.folded, bodies) if span.label == label]
+    if context.statements is None:
+        context.statements = _statements(text, context)
+    return [span for span in context.statements if span.label == label]
 
 
 def label_measures(text: str, context: LabelContext) -> list[Span]:

@@ -1,0 +1,50 @@
+"""Which labels should the trained pipeline take from the rules? Scores settings of the
+``xxgk_rule_entities`` component on a trained pipeline, on the gold dev split.
+
+Run: python training/compare_rule_mix.py pipelines/xxgk_zh [--split dev]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from xxgk.annotations import read_jsonl
+from xxgk.evaluation import score
+from xxgk.extraction import build_record
+from xxgk.pipeline import analysis_from_doc, load_pipeline, make_docs
+from xxgk.reading import document_from_text
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL = ["AGENCY", "YEAR", "COUNT"]
+SETTINGS = {
+    "model only": {"rule_labels": [], "prefer": "model", "statements": "model"},
+    "rules only": {"rule_labels": ALL, "prefer": "rules", "statements": "rules"},
+    "union, prefer model": {"rule_labels": ALL, "prefer": "model", "statements": "union"},
+    "union, prefer rules": {"rule_labels": ALL, "prefer": "rules", "statements": "union"},
+    "union prefer rules, model statements": {"rule_labels": ALL, "prefer": "rules", "statements": "model"},
+}
+
+
+def main(pipeline: Path, split: str = "dev", gold: Path = ROOT / "annotations" / "gold.jsonl") -> None:
+    records = [r for r in read_jsonl(gold) if r.get("meta", {}).get("split") == split]
+    documents = [document_from_text(r["text"], r["id"], r["id"]) for r in records]
+    print(f"{len(records)} {split} records; micro F1 entities, overlap F1 MEASURE / PROBLEM")
+    for name, config in SETTINGS.items():
+        nlp = load_pipeline(pipeline)
+        if "xxgk_rule_entities" in nlp.pipe_names:
+            nlp.remove_pipe("xxgk_rule_entities")
+        nlp.add_pipe("xxgk_rule_entities", before="xxgk_counts", config=config)
+        docs = nlp.pipe(make_docs(nlp, documents))
+        outputs = [build_record(d, analysis_from_doc(doc), {}) for d, doc in zip(documents, docs)]
+        s = score(records, outputs).to_json()
+        per = s["entities"]["per_label"]
+        stm = s["statements_overlap"]["per_label"]
+        print(f"{name:42} ents {s['entities']['micro']['f']:.3f} (AGENCY {per['AGENCY']['f']:.3f} YEAR "
+              f"{per['YEAR']['f']:.3f} COUNT {per['COUNT']['f']:.3f})  MEASURE {stm['MEASURE']['f']:.3f} "
+              f"PROBLEM {stm['PROBLEM']['f']:.3f}")
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,51 @@
+"""The xxgk tokenizer: spaCy's Chinese pkuseg tokenizer, with tokens split at the boundaries of
+the labelling functions' spans, so that every span the rules find is token-aligned (for NER,
+spancat and the rule component alike). The weak annotation it computes travels on the doc
+(``doc._.weak``) so the pipeline does not compute it twice."""
+
+from __future__ import annotations
+
+from spacy.lang.zh import ChineseTokenizer, Segmenter
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from .weak_labels import weak_annotate
+
+if not Doc.has_extension("weak"):
+    Doc.set_extension("weak", default=None)
+
+
+@registry.tokenizers("xxgk.ChineseTokenizer.v1")
+def create_tokenizer(segmenter: Segmenter = Segmenter.pkuseg):
+    def tokenizer_factory(nlp):
+        return BoundaryTokenizer(nlp.vocab, segmenter=segmenter)
+
+    return tokenizer_factory
+
+
+class BoundaryTokenizer(ChineseTokenizer):
+    """pkuseg words, split where a weak-label entity or statement starts or ends."""
+
+    def __call__(self, text: str) -> Doc:
+        doc = super().__call__(text)
+        weak = weak_annotate(text)
+        cuts = {b for s in weak.entities + weak.statements for b in (s.start, s.end)}
+        words, spaces = split_tokens(doc, cuts)
+        if len(words) != len(doc):
+            doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc._.weak = weak
+        return doc
+
+
+def split_tokens(doc: Doc, cuts: set[int]) -> tuple[list[str], list[bool]]:
+    """The doc's words and spaces with every token that straddles a cut split there."""
+    words, spaces = [], []
+    for token in doc:
+        start, end = token.idx, token.idx + len(token.text)
+        inner = sorted(c for c in cuts if start < c < end)
+        bounds = [start, *inner, end]
+        for a, b in zip(bounds, bounds[1:]):
+            words.append(doc.text[a:b])
+            spaces.append(False)
+        spaces[-1] = bool(token.whitespace_)
+    return words, spaces
