@@ -5,8 +5,9 @@ written as ``.txt`` files (so each engine also reads and decodes them) and repea
 ``--chars`` characters. Each engine extracts it into a fresh output; chars/s is the characters of
 the successfully processed reports over the wall time of the run (expanding inputs, worker start,
 processing, writing). Ray itself is started once, before all runs (printed apart: on a cluster it
-is already running); the Ray runs include starting their actor pool. Before each run, a one-report
-run measures the engine's fixed start-up cost, and the rate without it is printed too.
+is already running); the Ray runs include starting their actor pool. Before each run, a run on
+two reports (one Ray task each) measures the engine's fixed start-up cost, and the rate
+without it is printed too.
 
 Run: python evaluate/bench_engines.py [--chars 5000000] [--repeat 2] [--pipeline [DIR]] [--json FILE]
 """
@@ -52,15 +53,17 @@ def write_corpus(directory: Path, target_chars: int) -> tuple[int, int]:
     return files, chars
 
 
-def timed(label: str, run, corpus: Path, work: Path) -> dict:
-    """One engine on the corpus, after a one-report run that measures its fixed start-up cost."""
-    one_report = work / "one"
-    one_report.mkdir(exist_ok=True)
-    (one_report / "seed.txt").write_text((CORPUS / SEEDS[0]).read_text(encoding="utf-8"), encoding="utf-8")
-    fixed = run(one_report, work / "fixed.jsonl").seconds
-    summary = run(corpus, work / "run.jsonl")
+def timed(label: str, run, corpus: Path, work: Path, block_size: int) -> dict:
+    """One engine on the corpus, after a run on two reports (one per worker) that measures its
+    fixed start-up cost."""
+    tiny = work / "tiny"
+    tiny.mkdir(exist_ok=True)
+    for name in SEEDS:
+        (tiny / name).write_text((CORPUS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    fixed = run(tiny, work / "fixed.jsonl", block_size=1).seconds
+    summary = run(corpus, work / "run.jsonl", block_size=block_size)
     rate = summary.chars / summary.seconds
-    steady = summary.chars / max(summary.seconds - fixed, 1e-9)
+    steady = summary.chars / max(summary.seconds - fixed, 0.1 * summary.seconds)  # start-up is noisy
     print(
         f"{label:26} {summary.ok:6d} ok {summary.failed:3d} failed {summary.seconds:7.1f} s {rate:10,.0f} chars/s"
         f"   (start-up {fixed:4.1f} s; without it {steady:10,.0f} chars/s)",
@@ -96,14 +99,16 @@ def bench(
     mode = "rules" if rules_only else "pipeline"
     engines = {}
     for n in (1, 2):
-        engines[f"local {mode} n_process={n}"] = lambda src, out, n=n: run_extract(
+        engines[f"local {mode} n_process={n}"] = lambda src, out, block_size, n=n: run_extract(
             [str(src)], out, n_process=n, **options
         )
     for n in (1, 2):
-        engines[f"ray {mode} workers={n}"] = lambda src, out, n=n: run_extract_ray(
+        engines[f"ray {mode} workers={n}"] = lambda src, out, block_size, n=n: run_extract_ray(
             [str(src)], out, workers=n, block_size=block_size, **options
         )
-    rounds = [[timed(label, run, corpus, work) for label, run in engines.items()] for _ in range(repeat)]
+    rounds = [
+        [timed(label, run, corpus, work, block_size) for label, run in engines.items()] for _ in range(repeat)
+    ]
     results = [min(runs, key=lambda r: r["seconds"]) for runs in zip(*rounds)]  # best of the rounds
     if repeat > 1:
         for result in results:

@@ -22,7 +22,7 @@ XXGK = ROOT / ".venv" / "bin" / "xxgk"
 CORPUS = Path("/work/shared/corpus/passages.jsonl")
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORTS = 300
-KILLS = 12
+KILLS = 10
 
 
 def corpus_texts() -> list[str]:
@@ -61,8 +61,9 @@ def check_lines(out: Path) -> tuple[list[dict], bool]:
 
 def run(corpus: Path, out: Path, *, resume: bool) -> subprocess.Popen:
     command = [str(XXGK), "extract", str(corpus), "-o", str(out), "--rules-only", "--batch-size", "4"]
-    return subprocess.Popen(command + (["--resume"] if resume else []), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command + (["--resume"] if resume else []), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def kill_while_writing(child: subprocess.Popen, out: Path, rng: random.Random) -> bool:

@@ -64,8 +64,12 @@ def test_the_command_line_rejects_a_long_file_and_goes_on(tmp_path):
     (tmp_path / "in" / "dump.txt").write_text(REPORT * 10_000, encoding="utf8")
     (tmp_path / "in" / "good.txt").write_text(REPORT, encoding="utf8")
     out = tmp_path / "out.jsonl"
-    done = subprocess.run([str(XXGK), "extract", str(tmp_path / "in"), "-o", str(out), "--rules-only",
-                           "--max-chars", "50000"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(XXGK), "extract", str(tmp_path / "in"), "-o", str(out), "--rules-only", "--max-chars", "50000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     by_id = {r["id"]: r for r in records(out)}
     assert "dump.txt" in by_id["dump"]["error"] and "too long" in by_id["dump"]["error"]
@@ -118,7 +122,9 @@ def make_pdf(path: Path, pages: int) -> None:
     for number in range(pages):
         pdf.add_page()
         for line in range(3):
-            pdf.cell(text=f"Page {number}.{line}: 12 applications, 3 carried over.", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(
+                text=f"Page {number}.{line}: 12 applications, 3 carried over.", new_x="LMARGIN", new_y="NEXT"
+            )
     pdf.output(str(path))
 
 
@@ -212,7 +218,7 @@ def test_an_unreadable_file_is_an_error_record_naming_it(tmp_path, monkeypatch):
 HOSTILE = (
     "<script>alert('x')</script>重庆市知识产权局2021年政府信息公开工作年度报告\n"
     '一、总体情况\n<img src=x onerror="alert(1)">本局主动公开政府信息12条。\n'
-    "<a href=\"javascript:alert(2)\" onclick=alert(3)>链接</a></p></div></body><body onload=alert(4)>\n"
+    '<a href="javascript:alert(2)" onclick=alert(3)>链接</a></p></div></body><body onload=alert(4)>\n'
 )
 
 
@@ -256,7 +262,10 @@ def test_hostile_ids_and_errors_stay_inside_the_output_directory(tmp_path):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=300))
+@given(
+    st.text(max_size=300)
+    | st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=60, max_size=300)
+)
 def test_a_safe_name_never_leaves_the_directory(uid):
     name = safe_name(uid)
     assert name.endswith(".html") and "/" not in name and "\\" not in name and "\x00" not in name
@@ -265,7 +274,11 @@ def test_a_safe_name_never_leaves_the_directory(uid):
 
 
 def test_an_error_record_page_escapes_the_error_text(tmp_path):
-    record = {"id": "<b>x</b>", "source": "<script>alert(1)</script>", "error": "<img src=x onerror=alert(1)>"}
+    record = {
+        "id": "<b>x</b>",
+        "source": "<script>alert(1)</script>",
+        "error": "<img src=x onerror=alert(1)>",
+    }
     path = write_report_page(record, "", tmp_path)
     check_page_is_inert(path, "")
     assert "<img" in lxml.html.fromstring(report_page(record)).text_content()
@@ -274,9 +287,19 @@ def test_an_error_record_page_escapes_the_error_text(tmp_path):
 def unsafe_calls(source: Path) -> list[str]:
     """Calls of eval/exec/compile, pickle/marshal/shelve/yaml/torch/joblib loads, or a shell."""
     forbidden_calls = {"eval", "exec", "compile", "__import__"}
-    forbidden_attrs = {("pickle", "load"), ("pickle", "loads"), ("marshal", "load"), ("marshal", "loads"),
-                       ("shelve", "open"), ("yaml", "load"), ("os", "system"), ("os", "popen"),
-                       ("torch", "load"), ("joblib", "load"), ("dill", "load")}
+    forbidden_attrs = {
+        ("pickle", "load"),
+        ("pickle", "loads"),
+        ("marshal", "load"),
+        ("marshal", "loads"),
+        ("shelve", "open"),
+        ("yaml", "load"),
+        ("os", "system"),
+        ("os", "popen"),
+        ("torch", "load"),
+        ("joblib", "load"),
+        ("dill", "load"),
+    }
     found = []
     for node in ast.walk(ast.parse(source.read_text(encoding="utf8"))):
         if not isinstance(node, ast.Call):
@@ -284,9 +307,9 @@ def unsafe_calls(source: Path) -> list[str]:
         func = node.func
         if isinstance(func, ast.Name) and func.id in forbidden_calls:
             found.append(f"{source.name}:{node.lineno} {func.id}")
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            if (func.value.id, func.attr) in forbidden_attrs:
-                found.append(f"{source.name}:{node.lineno} {func.value.id}.{func.attr}")
+        named = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        if named and (func.value.id, func.attr) in forbidden_attrs:
+            found.append(f"{source.name}:{node.lineno} {func.value.id}.{func.attr}")
         if any(k.arg == "shell" and getattr(k.value, "value", False) for k in node.keywords):
             found.append(f"{source.name}:{node.lineno} shell=True")
     return found
@@ -348,8 +371,10 @@ def test_a_killed_conversion_never_leaves_a_broken_parquet(tmp_path):
     text = json.dumps({"id": "x", "source": "s", "chars": 1, "warnings": ["w" * 1000]}) + "\n"
     jsonl.write_text(text * 50_000)
     out = tmp_path / "out.parquet"
-    code = f"from pathlib import Path; from xxgk.output import convert_output; " \
-           f"convert_output(Path({str(jsonl)!r}), Path({str(out)!r}), 'parquet')"
+    code = (
+        f"from pathlib import Path; from xxgk.output import convert_output; "
+        f"convert_output(Path({str(jsonl)!r}), Path({str(out)!r}), 'parquet')"
+    )
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
     deadline = time.time() + 60
     tmp = tmp_path / ".out.parquet.tmp"
@@ -358,3 +383,10 @@ def test_a_killed_conversion_never_leaves_a_broken_parquet(tmp_path):
     child.kill()
     assert child.wait() == -signal.SIGKILL, "the conversion ended before it could be killed"
     assert not out.exists() or pq.read_metadata(out).num_rows == 50_000
+
+
+def test_ids_that_clean_to_the_same_name_get_their_own_pages():
+    names = {safe_name(uid) for uid in ["a/b", "a_b", "a:b", "a b", "index", "Index", "../a_b"]}
+    assert len(names) == 7 and "index.html" not in names
+    assert safe_name("seed-chongqing-ipo-2021") == "seed-chongqing-ipo-2021.html"
+    assert safe_name("重庆市2021年报") == "重庆市2021年报.html"

@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,31 +28,129 @@ from xxgk.weak_labels import weak_annotate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 SEED = (FIXTURES / "seed-chongqing-ipo-2021.txt").read_text(encoding="utf8")
-SEED_TABLES = json.loads((FIXTURES / "seed-chongqing-ipo-2021.expected.json").read_text(encoding="utf8"))["tables"]
+SEED_TABLES = json.loads((FIXTURES / "seed-chongqing-ipo-2021.expected.json").read_text(encoding="utf8"))[
+    "tables"
+]
 CORPUS_LINES = sorted(
-    {line for path in sorted(FIXTURES.glob("p*.json")) for line in json.loads(path.read_text("utf8"))["text"].split("\n")}
+    {
+        line
+        for path in sorted(FIXTURES.glob("p*.json"))
+        for line in json.loads(path.read_text("utf8"))["text"].split("\n")
+    }
     | set(SEED.split("\n"))
 )
 TOKENS = [
-    "\n", "\n\n", " ", "  ", "\t", "\u3000", "|", " | ", "|||", "\r\n", "\r",
-    "0", "3", "12", "1,024", "3.5", "０", "１２", "+3", "-417", "增13", "减3", "--253", "—", "-", "/", "无", "",
-    "万元", "元", "- 4 -", "P. 8", "第3页", "zhèng fǔ", "xìn xī", "Ⅱ",
-    "一、", "二、", "三、", "四、", "五、", "六、", "(一)", "（二）", "1.", "第一部分",
-    "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
-    "四、结转下年度继续办理", "存在的主要问题及改进情况", "其他需要报告的事项",
-    "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "予以公开", "不予公开", "属于国家秘密",
-    "其他处理", "总计", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "法人或其他组织小计",
-    "行政复议", "行政诉讼", "维持", "纠正", "尚未审结", "结果", "规章", "规范性文件", "行政规範性檔案",
-    "屬于", "許可", "行政处罚", "行政事业性收费", "政府集中采购", "采购总金额",
-    "重庆市", "人民政府", "办公厅", "2021年", "二〇二〇年", "共", "件", "条", "次", "。", "，", "、", "：",
-    "ﬁ", "İ", "ß", "\u0301", "\ufeff", "\x00", "\ufffd", "\U0001F600",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "\t",
+    "\u3000",
+    "|",
+    " | ",
+    "|||",
+    "\r\n",
+    "\r",
+    "0",
+    "3",
+    "12",
+    "1,024",
+    "3.5",
+    "０",
+    "１２",
+    "+3",
+    "-417",
+    "增13",
+    "减3",
+    "--253",
+    "—",
+    "-",
+    "/",
+    "无",
+    "",
+    "万元",
+    "元",
+    "- 4 -",
+    "P. 8",
+    "第3页",
+    "zhèng fǔ",
+    "xìn xī",
+    "Ⅱ",
+    "一、",
+    "二、",
+    "三、",
+    "四、",
+    "五、",
+    "六、",
+    "(一)",
+    "（二）",
+    "1.",
+    "第一部分",
+    "总体情况",
+    "主动公开政府信息情况",
+    "收到和处理政府信息公开申请情况",
+    "政府信息公开行政复议、行政诉讼情况",
+    "四、结转下年度继续办理",
+    "存在的主要问题及改进情况",
+    "其他需要报告的事项",
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "予以公开",
+    "不予公开",
+    "属于国家秘密",
+    "其他处理",
+    "总计",
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "法人或其他组织小计",
+    "行政复议",
+    "行政诉讼",
+    "维持",
+    "纠正",
+    "尚未审结",
+    "结果",
+    "规章",
+    "规范性文件",
+    "行政规範性檔案",
+    "屬于",
+    "許可",
+    "行政处罚",
+    "行政事业性收费",
+    "政府集中采购",
+    "采购总金额",
+    "重庆市",
+    "人民政府",
+    "办公厅",
+    "2021年",
+    "二〇二〇年",
+    "共",
+    "件",
+    "条",
+    "次",
+    "。",
+    "，",
+    "、",
+    "：",
+    "ﬁ",
+    "İ",
+    "ß",
+    "\u0301",
+    "\ufeff",
+    "\x00",
+    "\ufffd",
+    "\U0001f600",
 ]
 FRAGMENT = st.one_of(
     st.sampled_from(TOKENS),
     st.sampled_from(CORPUS_LINES).map(lambda line: line + "\n"),
     st.text(max_size=6),
 )
-TABLE_TEXTS = [json.loads(path.read_text("utf8"))["text"] for path in sorted(FIXTURES.glob("p*.json"))] + [SEED]
+TABLE_TEXTS = [json.loads(path.read_text("utf8"))["text"] for path in sorted(FIXTURES.glob("p*.json"))] + [
+    SEED
+]
 
 
 @st.composite
@@ -117,7 +216,11 @@ def _pdf_bytes() -> bytes:
     return bytes(pdf.output())
 
 
-VALID_FILES = {".docx": _docx_bytes(), ".pdf": _pdf_bytes(), ".html": "<p>报告</p><table><tr><td>规章</td><td>3</td></tr></table>".encode()}
+VALID_FILES = {
+    ".docx": _docx_bytes(),
+    ".pdf": _pdf_bytes(),
+    ".html": "<p>报告</p><table><tr><td>规章</td><td>3</td></tr></table>".encode(),
+}
 
 
 @st.composite
@@ -165,10 +268,36 @@ def check_grids(text: str, grids: list[Grid]) -> None:
                     assert text[where[0] : where[1]] == cell
 
 
-HTML_TAGS = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", '<td rowspan="3">', '<td colspan="0">',
-             '<th colspan="999999">', "<br>", "<p>", "</p>", "<div>", "<script>x()</script>", "<!--", "-->",
-             "<pre>", "</pre>", '<span style="display:none">', "</span>", "&nbsp;", "&#0;", "&amp;", "<tbody>",
-             "<caption>", "<![CDATA[", "<?xml ", "<meta charset=big5>"]
+HTML_TAGS = [
+    "<table>",
+    "</table>",
+    "<tr>",
+    "</tr>",
+    "<td>",
+    "</td>",
+    '<td rowspan="3">',
+    '<td colspan="0">',
+    '<th colspan="999999">',
+    "<br>",
+    "<p>",
+    "</p>",
+    "<div>",
+    "<script>x()</script>",
+    "<!--",
+    "-->",
+    "<pre>",
+    "</pre>",
+    '<span style="display:none">',
+    "</span>",
+    "&nbsp;",
+    "&#0;",
+    "&amp;",
+    "<tbody>",
+    "<caption>",
+    "<![CDATA[",
+    "<?xml ",
+    "<meta charset=big5>",
+]
 
 
 @examples(300)
@@ -213,8 +342,14 @@ def test_sections_are_ordered_spans_of_the_text_starting_at_their_heading(text):
         check_inside(text, section.start, section.end)
         assert section.start >= previous_end
         assert text.startswith(section.heading, section.start)
-        assert section.type in {"overview", "active_disclosure", "applications", "review_litigation",
-                                "problems_improvements", "other"}
+        assert section.type in {
+            "overview",
+            "active_disclosure",
+            "applications",
+            "review_litigation",
+            "problems_improvements",
+            "other",
+        }
         previous_end = section.end
     for start, end in locate_boilerplate(text):
         check_inside(text, start, end)
@@ -226,7 +361,10 @@ def test_sections_are_ordered_spans_of_the_text_starting_at_their_heading(text):
 def check_table_result(text: str, result) -> None:
     cells = flatten(result.tables)
     for key, value in cells.items():
-        assert value is None or (isinstance(value, NUMBER_TYPES) and not isinstance(value, bool)), (key, value)
+        assert value is None or (isinstance(value, NUMBER_TYPES) and not isinstance(value, bool)), (
+            key,
+            value,
+        )
         assert value is None or math.isfinite(value), (key, value)
         evidence = result.evidence[key]
         if evidence.start is not None:
@@ -350,3 +488,19 @@ def test_a_zipped_junk_docx_is_a_read_error(tmp_path):
         assert str(path) in str(err)
     else:
         raise AssertionError("a ZIP without word/document.xml was read as a report")
+
+
+CRASHES = Path(__file__).parent / "fixtures" / "hardening" / "fuzz-crashes"
+FUZZ_SUFFIXES = (".txt", ".html", ".docx", ".pdf", ".jsonl", ".csv")  # as in tests/fuzz/seeds.py
+
+
+@pytest.mark.parametrize("crash", sorted(CRASHES.glob("readers-*")), ids=lambda p: p.stem)
+def test_inputs_that_once_crashed_the_readers_are_read_or_rejected(crash, tmp_path):
+    """Crashes found by ``tests/fuzz/fuzz_readers.py``; the first byte picks the reader."""
+    data = crash.read_bytes()
+    path = tmp_path / f"input{FUZZ_SUFFIXES[data[0] % len(FUZZ_SUFFIXES)]}"
+    path.write_bytes(data[1:])
+    try:
+        read_path(path)
+    except ReadError as err:
+        assert str(path) in str(err)

@@ -20,10 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 ALL = ["AGENCY", "YEAR", "COUNT"]
 SETTINGS = {
     "model only": {"rule_labels": [], "prefer": "model", "statements": "model"},
-    "rules only": {"rule_labels": ALL, "prefer": "rules", "statements": "rules"},
     "union, prefer model": {"rule_labels": ALL, "prefer": "model", "statements": "union"},
     "union, prefer rules": {"rule_labels": ALL, "prefer": "rules", "statements": "union"},
-    "union prefer rules, model statements": {"rule_labels": ALL, "prefer": "rules", "statements": "model"},
+    "model entities, rule statements": {"rule_labels": [], "prefer": "rules", "statements": "rules"},
+    "model entities, statements union (rules first)": {"rule_labels": [], "prefer": "rules", "statements": "union"},
+    "model entities, statements union (model first)": {"rule_labels": [], "prefer": "model", "statements": "union"},
 }
 
 

@@ -32,19 +32,20 @@ def extract(
 ) -> Iterator[dict[str, Any]]:
     """Output records (formats.md) for report texts or paths (an existing path is read as a file)."""
     from .batch import Processor, Task, batched, expand_inputs
-    from .reading import document_from_text
+    from .reading import document_from_text, is_report_path
 
     if engine == "ray":
         from .engine_ray import extract_ray
 
-        yield from extract_ray(items, pipeline=pipeline, rules_only=rules_only, **engine_options)
+        yield from extract_ray(items, pipeline=pipeline, rules_only=rules_only, batch_size=batch_size,
+                               **engine_options)
         return
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}: use 'local' or 'ray'")
 
     def tasks() -> Iterator[Task]:
         for n, item in enumerate(items):
-            if isinstance(item, Path) or Path(str(item)).exists():
+            if is_report_path(item):
                 yield from expand_inputs([str(item)])
             else:
                 uid = f"text:{n}"

@@ -66,10 +66,12 @@ def extract(
     if engine == "ray":
         from .engine_ray import run_extract_ray
 
+        if fmt == "csv" or html:
+            raise typer.BadParameter("--engine ray writes jsonl or parquet, without --html")
         summary = run_extract_ray(inputs, out, fmt=fmt, address=address, workers=workers, text_field=text_field,
                                   id_field=id_field, batch_size=batch_size, rules_only=rules_only,
                                   pipeline=str(pipeline) if pipeline else None, resume=resume, max_chars=max_chars)
-        typer.echo(summary.line(), err=True)
+        _report(summary)
         return
     if engine != "local":
         raise typer.BadParameter(f"unknown engine {engine!r}: use local or ray")
@@ -80,6 +82,11 @@ def extract(
                           progress=Progress())
     if fmt != "jsonl":
         convert_output(jsonl, out, fmt)
+    _report(summary)
+
+
+def _report(summary) -> None:
+    """Every failure, then the run summary, on stderr."""
     for failure in summary.failures:
         typer.echo(f"failed: {failure['error']}", err=True)
     typer.echo(summary.line(), err=True)

@@ -23,7 +23,7 @@ with ``id``/``source``, a ``path`` column of report files, or the engine's pickl
         ExtractWorker,
         fn_constructor_kwargs={"rules_only": False},     # the bundled pipeline, once per actor
         compute=ray.data.ActorPoolStrategy(size=8),
-        batch_size=16,
+        batch_size=64,
     )
     records.map_batches(records_to_parquet_rows, batch_format="pyarrow").write_parquet("s3://bucket/out/")
 """
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import Processor, Summary, Task, _skip_done, done_ids, expand_inputs, repair_partial_line
-from .reading import document_from_text
+from .reading import document_from_text, is_report_path
 
 BLOCK_SIZE = 64  # reports per Ray task
 MANIFEST = "manifest.json"
@@ -199,19 +199,19 @@ def record_blocks(
 
     if not tasks:
         return
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = sys.stderr.isatty()
-    context.execution_options.preserve_order = preserve_order
     items = [{"task": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)} for t in tasks]
-    dataset = ray.data.from_items(items, override_num_blocks=max(1, -(-len(items) // block_size)))
+    n_blocks = -(-len(items) // block_size)
+    dataset = ray.data.from_items(items, override_num_blocks=n_blocks)
     dataset = dataset.map_batches(
         worker_class,
         fn_constructor_kwargs={"batch_size": batch_size, "output": output, **worker_kwargs},
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        compute=ray.data.ActorPoolStrategy(size=min(workers, n_blocks)),  # no idle actors
         batch_size=block_size,
         batch_format="numpy",
         num_cpus=1,
     )
+    dataset.context.enable_progress_bars = sys.stderr.isatty()  # the dataset's own copy of the context
+    dataset.context.execution_options.preserve_order = preserve_order
     yield from dataset.iter_batches(batch_size=None, batch_format="pyarrow")
 
 
@@ -239,7 +239,8 @@ def run_extract_ray(
 
     The records equal the local engine's (``xxgk.batch.run_extract``); ``resume`` skips ids already
     in ``out``. ``address`` joins a running cluster (else a local Ray starts with this machine's
-    CPUs); ``workers`` is the size of the actor pool, ``block_size`` the reports per Ray task. ``worker_class`` may be a subclass of ``ExtractWorker`` (e.g. to post-process).
+    CPUs); ``workers`` is the size of the actor pool, ``block_size`` the reports per Ray task.
+    ``worker_class`` may be a subclass of ``ExtractWorker`` (e.g. to post-process records).
     """
     if fmt not in ("jsonl", "parquet"):
         raise ValueError(f"unknown format {fmt!r} for the Ray engine: use jsonl or parquet")
@@ -300,23 +301,11 @@ def extract_ray(
 
 def _api_tasks(items: Iterable[str | Path]) -> Iterator[Task]:
     for n, item in enumerate(items):
-        if _is_path(item):
+        if is_report_path(item):
             yield from expand_inputs([str(item)])
         else:
             uid = f"text:{n}"
             yield Task(uid=uid, source=uid, document=document_from_text(str(item), uid, uid))
-
-
-def _is_path(item: str | Path) -> bool:
-    """A ``Path``, or a string naming an existing file (a report text is never taken for one)."""
-    if isinstance(item, Path):
-        return True
-    if "\n" in item or len(item.encode("utf-8")) > 4096:
-        return False
-    try:
-        return Path(item).exists()
-    except OSError:  # e.g. a path component longer than the file system allows
-        return False
 
 
 def _first_copies(block, seen: set[str]):
@@ -416,17 +405,19 @@ class ParquetOutput:
         pq.write_table(block.drop_columns(["uid", "n_warnings"]), tmp)
         os.replace(tmp, self.directory / name)
         if self.pipeline is None:
-            self.pipeline = next(
-                (json.loads(p) for p in block.column("pipeline").to_pylist() if p != "{}"), None
-            )
+            self.note_pipeline(block)
+
+    def note_pipeline(self, table) -> None:
+        """Note the pipeline of the first successful record in ``table`` for the manifest."""
+        self.pipeline = next((json.loads(p) for p in table.column("pipeline").to_pylist() if p != "{}"), None)
 
     def close(self) -> None:
         import pyarrow.parquet as pq
 
-        files = [
-            {"name": p.name, "records": pq.read_metadata(p).num_rows}
-            for p in sorted(self.directory.glob(PART_GLOB))
-        ]
+        parts = sorted(self.directory.glob(PART_GLOB))
+        if self.pipeline is None and parts:  # nothing new: a resumed run that had nothing left to do
+            self.note_pipeline(pq.read_table(parts[0], columns=["pipeline"]))
+        files = [{"name": p.name, "records": pq.read_metadata(p).num_rows} for p in parts]
         manifest = {
             "format": "xxgk-extract-parquet",
             "engine": "ray",

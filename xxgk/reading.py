@@ -542,13 +542,19 @@ def html_document(
         except (etree.ParserError, ValueError):
             root = None
         if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-            warnings = [*(warnings or []), "markup nested too deeply: text past the parser's depth limit is lost"]
+            warnings = [
+                *(warnings or []),
+                "markup nested too deeply: text past the parser's depth limit is lost",
+            ]
         if root is not None:
             try:
                 _html_walk(root, out, pre=False)
             except RecursionError:
                 out = _flat_html_text(root)
-                warnings = [*(warnings or []), f"markup nested deeper than {MAX_NESTING} levels: read as plain text"]
+                warnings = [
+                    *(warnings or []),
+                    f"markup nested deeper than {MAX_NESTING} levels: read as plain text",
+                ]
     text = out.text()
     return Document(
         id=id,
@@ -729,8 +735,8 @@ def _check_package(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as err:
-        raise ReadError(path, f"not a valid DOCX (not a ZIP package: {err})") from None
+    except Exception as err:  # zipfile raises many types for a damaged directory (even NotImplementedError)
+        raise ReadError(path, f"not a valid DOCX (not a readable ZIP package: {err})") from None
     total = sum(m.file_size for m in members)
     if total > MAX_PACKAGE_BYTES:
         raise ReadError(path, f"DOCX would unpack to {total:,} bytes (over {MAX_PACKAGE_BYTES:,}): zip bomb?")
@@ -738,7 +744,8 @@ def _check_package(path: Path) -> None:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 2**20 and ratio > MAX_PACKAGE_RATIO:
             raise ReadError(
-                path, f"DOCX member {member.filename!r} is compressed {ratio:,.0f}:1 (zip bomb?); not unpacked"
+                path,
+                f"DOCX member {member.filename!r} is compressed {ratio:,.0f}:1 (zip bomb?); not unpacked",
             )
 
 
@@ -828,7 +835,9 @@ def _read_pdf(path: Path, max_chars: int | None = None) -> Document:
                 page.close()
                 chars += len(text) + 1
                 if max_chars is not None and chars > max_chars + 1:
-                    raise ReadError(path, f"report too long: over max_chars={max_chars:,} characters by page {number}")
+                    raise ReadError(
+                        path, f"report too long: over max_chars={max_chars:,} characters by page {number}"
+                    )
     except ReadError:
         raise
     except Exception as err:  # pdfminer raises many types for a damaged file
@@ -1124,3 +1133,15 @@ def _walk(root: Path) -> Iterator[_Target]:
     for path in found:
         unique = stems[path.stem] == 1
         yield _Target(path, path.stem if unique else path.relative_to(root).with_suffix("").as_posix())
+
+
+def is_report_path(item: str | Path) -> bool:
+    """A ``Path``, or a string naming an existing file (a report text is never taken for one)."""
+    if isinstance(item, Path):
+        return True
+    if "\n" in item or len(item.encode("utf-8")) > 4096:
+        return False
+    try:
+        return Path(item).exists()
+    except OSError:  # e.g. a path component longer than the file system allows
+        return False

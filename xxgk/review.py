@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -16,9 +17,13 @@ STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-
 
 
 def safe_name(uid: str) -> str:
-    """A file name derived from a record id that cannot leave the output directory."""
+    """A file name derived from a record id that cannot leave the output directory; an id that had
+    to be changed (or would be the index page) gets a hash of itself, so two ids never share a page."""
     name = re.sub(r"[^\w.-]+", "_", uid).strip("._") or "report"
-    return name[:120] + ".html"
+    if name != uid or len(name.encode()) > 200 or name.lower() == "index":
+        digest = hashlib.sha1(uid.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        name = f"{name.encode()[:150].decode('utf-8', 'ignore')}-{digest}"
+    return name + ".html"
 
 
 def entity_html(record: dict[str, Any], text: str) -> str:

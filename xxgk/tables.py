@@ -326,9 +326,12 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     out: list[Cell] = []
     for cells, gap, start in lines:
         expected = row_gap if cells[0].kind == "text" else usual
-        out += [Cell("blank", "", start, start) for _ in range(gap - expected)]
+        out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
         out += cells
     return out
+
+
+_GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blank piece of a line)
 
 
 def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
@@ -545,18 +548,21 @@ class Parsed:
 
 
 def fit(values: list[Cell], size: int) -> list[Cell] | None:
-    """The row's cells in template order when their count fits, else None. Blank cells count only
-    where they are needed to make the count fit: blank lines often just separate cells, and blanks
-    at the ends of a row may be a row separator or the rest of a spanned label cell. Of the runs of
-    ``size`` cells that hold every number, the one that starts earliest is taken."""
+    """The row's cells in template order when their count fits, else None. Blanks at the ends of a
+    row count only where they are needed to make the count fit (a row separator, or the rest of a
+    spanned label cell); blanks between numbers are cells, so ``size`` numbers with a blank among
+    them are one number too many. Of the runs of ``size`` cells that hold every number, the one
+    that starts earliest is taken; a blank made of separator lines after the label is never skipped
+    (it is an empty cell of a one-cell-per-line table)."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
-        # blanks between the numbers would be cells too: one of the numbers is then extra
         interior = any(values[i].kind == "blank" for i in range(filled[0], filled[-1] + 1))
         return None if interior else [values[i] for i in filled]
     if not filled:
         return values if len(values) == size else None
     for start in range(filled[0] + 1):
+        if start and values[start - 1].norm == _GAP:  # a blank line after the label is a cell
+            break
         if filled[-1] < start + size <= len(values):
             return values[start : start + size]
     return None
@@ -769,14 +775,19 @@ class Reader:
         if row.glued:
             if size == 1 and not [v for v in row.values if v.kind != "blank"]:
                 self.out.warn(table, f"row {name}: number {row.glued!r} glued to the label, read as one cell")
-                end = row.texts[-1].end
-                return [classify(row.glued, None if end is None else end - len(row.glued), end)]
+                return [_glued_cell(row)]
             self.out.warn(table, f"row {name}: cells glued together ({row.glued!r}); cells left out")
             return None
         cells = fit(row.values, size)
-        if cells is None and _filled(row.values):
+        if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
-            self.out.warn(table, f"row {name}: {count} values where the template has {size}; cells left out")
+            if count:
+                self.out.warn(
+                    table, f"row {name}: {count} values where the template has {size}; cells left out"
+                )
+            else:
+                what = f"{len(row.values)} blank cells" if row.values else "no cells"
+                self.out.warn(table, f"row {name}: {what} where the template has {size}; cells left out")
         return cells
 
     def store(self, key: str, cell: Cell, column: Column, unit: str | None, extra: bool = False) -> None:
@@ -820,6 +831,17 @@ class Reader:
 
 
 _BAD = object()
+
+
+def _glued_cell(row: Row) -> Cell:
+    """The number glued to the end of one of the row's label cells, with its own offsets (a label
+    broken over lines may go on after it)."""
+    for text in reversed(row.texts):
+        raw = text.raw.rstrip()
+        if text.start is not None and fold(raw).endswith(row.glued):
+            end = text.start + len(raw)
+            return classify(raw[-len(row.glued) :], end - len(row.glued), end)
+    return classify(row.glued)
 
 
 def _filled(values: list[Cell]) -> bool:

@@ -1,7 +1,11 @@
 """The xxgk tokenizer: spaCy's Chinese pkuseg tokenizer, with tokens split at the boundaries of
 the labelling functions' spans, so that every span the rules find is token-aligned (for NER,
-spancat and the rule component alike). The weak annotation it computes travels on the doc
-(``doc._.weak``) so the pipeline does not compute it twice."""
+spancat and the rule component alike).
+
+The labelling functions' entities are also written into each token's ``tag_`` as IOB tags
+(``B-AGENCY``, ``I-COUNT``, ``O``; the pipeline has no tagger, so TAG is free): ``tok2vec`` embeds
+them, and the NER learns where to follow the rules and where to correct them. The weak
+annotation travels on the doc (``doc._.weak``) so the pipeline does not compute it twice."""
 
 from __future__ import annotations
 
@@ -31,10 +35,29 @@ class BoundaryTokenizer(ChineseTokenizer):
         weak = weak_annotate(text)
         cuts = {b for s in weak.entities + weak.statements for b in (s.start, s.end)}
         words, spaces = split_tokens(doc, cuts)
-        if len(words) != len(doc):
-            doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces, tags=rule_tags(words, spaces, weak.entities))
         doc._.weak = weak
         return doc
+
+
+def rule_tags(words: list[str], spaces: list[bool], entities) -> list[str]:
+    """IOB tags of the rule entities over the tokens (entities are token-aligned by construction)."""
+    tags, starts = ["O"] * len(words), []
+    offset = 0
+    for word, space in zip(words, spaces):
+        starts.append(offset)
+        offset += len(word) + int(space)
+    index = {start: i for i, start in enumerate(starts)}
+    for span in entities:
+        i = index.get(span.start)
+        if i is None:
+            continue
+        tags[i] = f"B-{span.label}"
+        i += 1
+        while i < len(words) and starts[i] < span.end:
+            tags[i] = f"I-{span.label}"
+            i += 1
+    return tags
 
 
 def split_tokens(doc: Doc, cuts: set[int]) -> tuple[list[str], list[bool]]:
