@@ -25,7 +25,7 @@ def test_the_bundled_pipeline_loads_with_spacy_and_offline(monkeypatch):
     nlp = spacy.load(BUNDLED)
     assert nlp.lang == "zh" and "ner" in nlp.pipe_names and "spancat" in nlp.pipe_names
     assert nlp.tokenizer.segmenter == "pkuseg"
-    assert (BUNDLED / "tokenizer" / "pkuseg_model").exists() or any((BUNDLED / "tokenizer").iterdir())
+    assert (BUNDLED / "tokenizer" / "pkuseg_model").is_dir()
 
 
 @pytest.mark.parametrize(("name", "agency", "year"), [
@@ -69,9 +69,11 @@ def test_extraction_with_the_pipeline_gives_the_output_record():
 
 
 def test_a_tiny_training_run_goes_end_to_end(tmp_path):
-    records = [r for r in read_jsonl(ROOT / "annotations" / "gold.jsonl")][:12]
+    gold_records = list(read_jsonl(ROOT / "annotations" / "gold.jsonl"))
+    with_statements = [r for r in gold_records if any(s["label"] == "MEASURE" for s in r["spans"])][:4]
+    records = with_statements + [r for r in gold_records if r not in with_statements][:8]
     for n, record in enumerate(records):
-        record["meta"]["split"] = "dev" if n < 3 else "train"
+        record["meta"]["split"] = "dev" if n in (0, 5, 6) else "train"
     gold = tmp_path / "tiny.jsonl"
     write_jsonl(gold, records)
     meta = train_pipeline([gold], tmp_path / "tiny_pipeline", max_steps=4,

@@ -16,13 +16,13 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .extraction import RULES_PIPELINE, analyse_rules, build_record, error_record
 from .reading import REPORT_EXTENSIONS, ReadError, iter_records, read_path
-from .records import Document, ReadFailure
+from .records import Document, Grid, ReadFailure
 
 RECORD_EXTENSIONS = {".jsonl", ".csv", ".parquet"}
 
@@ -36,6 +36,22 @@ class Task:
     path: str | None = None
     document: Document | None = None
     error: str | None = None
+
+
+def task_to_json(task: Task) -> str:
+    """A task as plain JSON (sent between processes or machines; never pickled)."""
+    return json.dumps(asdict(task), ensure_ascii=False)
+
+
+def task_from_json(data: str) -> Task:
+    fields = json.loads(data)
+    document = fields.pop("document")
+    if document is not None:
+        grids = [Grid(g["rows"], g["start"], g["end"], [[tuple(o) if o else None for o in row]
+                                                        for row in g.get("offsets", [])])
+                 for g in document.pop("grids")]
+        document = Document(**document, grids=grids)
+    return Task(**fields, document=document)
 
 
 @dataclass
@@ -93,8 +109,9 @@ def _record_tasks(path: Path, text_field: str, id_field: str) -> Iterator[Task]:
 
 # ---------------------------------------------------------------- workers
 
-class ReportTimeout(Exception):
-    """A report took longer than the per-report time limit."""
+class ReportTimeout(BaseException):
+    """A report took longer than the per-report time limit (a ``BaseException``, like
+    ``KeyboardInterrupt``, so that no ``except Exception`` in a library swallows it)."""
 
 
 @contextmanager
@@ -104,8 +121,12 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
         yield
         return
 
+    message = f"{what}: over the time limit of {seconds:g} s"
+    fired = []
+
     def expire(signum, frame):
-        raise ReportTimeout(f"{what}: over the time limit of {seconds:g} s")
+        fired.append(True)
+        raise ReportTimeout(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -114,6 +135,8 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:  # raised where it was ignored (a finaliser run by the garbage collector): late, still over
+        raise ReportTimeout(message)
 
 
 class Processor:

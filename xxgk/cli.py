@@ -51,7 +51,8 @@ def extract(
     rules_only: bool = typer.Option(False, "--rules-only", help="Tables, sections and weak labels; no model"),
     pipeline: Path = typer.Option(None, help="Pipeline directory (default: the bundled one)"),
     resume: bool = typer.Option(False, help="Skip reports whose id is already in the output"),
-    max_chars: int = typer.Option(None, help="Reject reports longer than this"),
+    max_chars: int = typer.Option(5_000_000, help="Reject reports longer than this (bounds memory per process)"),
+    timeout: float = typer.Option(None, help="Seconds allowed to read (and, rules-only, analyse) one report"),
     html: Path = typer.Option(None, help="Write a static review page per report into this directory"),
     engine: str = typer.Option("local", help="local | ray"),
     address: str = typer.Option(None, help="Ray: address of a running cluster (default: start a local one)"),
@@ -78,7 +79,7 @@ def extract(
     jsonl = out if fmt == "jsonl" else out.with_name(out.name + ".jsonl")
     summary = run_extract(inputs, jsonl, text_field=text_field, id_field=id_field, batch_size=batch_size,
                           n_process=n_process, rules_only=rules_only, pipeline=str(pipeline) if pipeline else None,
-                          resume=resume, max_chars=max_chars, html_dir=html,
+                          resume=resume, max_chars=max_chars, timeout=timeout, html_dir=html,
                           progress=Progress())
     if fmt != "jsonl":
         convert_output(jsonl, out, fmt)

@@ -175,10 +175,11 @@ class CountAttributes:
 
     def __call__(self, doc: Doc) -> Doc:
         analysis = doc._.xxgk
-        entities = [_entity_record(doc, ent) for ent in doc.ents]
+        text = doc.text
+        entities = [_entity_record(text, ent) for ent in doc.ents]
         if analysis is not None:
             analysis.entities = entities
-            link_model_counts(analysis, doc.text)
+            link_model_counts(analysis, text)
             entities = analysis.entities
         by_offsets = {(e.start, e.end): e for e in entities}
         for ent in doc.ents:
@@ -188,7 +189,7 @@ class CountAttributes:
         return doc
 
 
-def _entity_record(doc: Doc, ent: Span) -> SpanRecord:
-    attrs = count_attributes(doc.text, ent.start_char, ent.end_char) if ent.label_ == "COUNT" else {}
+def _entity_record(text: str, ent: Span) -> SpanRecord:
+    attrs = count_attributes(text, ent.start_char, ent.end_char) if ent.label_ == "COUNT" else {}
     return SpanRecord(ent.start_char, ent.end_char, ent.label_, ent.text, attrs)
 

@@ -12,7 +12,7 @@ only, so a retried batch never duplicates a record.
 Ray is optional: nothing outside this module imports it, and this module imports it in functions.
 
 Embedding the same extraction in your own Ray Data job (``ExtractWorker`` reads a ``text`` column
-with ``id``/``source``, a ``path`` column of report files, or the engine's pickled ``task`` column)::
+with ``id``/``source``, a ``path`` column of report files, or the engine's ``task`` column of JSON tasks)::
 
     import ray
     from xxgk.engine_ray import ExtractWorker, records_to_parquet_rows
@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -41,7 +40,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .batch import Processor, Summary, Task, _skip_done, done_ids, expand_inputs, repair_partial_line
+from .batch import (
+    Processor,
+    Summary,
+    Task,
+    _skip_done,
+    done_ids,
+    expand_inputs,
+    repair_partial_line,
+    task_from_json,
+    task_to_json,
+)
 from .reading import document_from_text, is_report_path
 
 BLOCK_SIZE = 64  # reports per Ray task
@@ -55,7 +64,7 @@ PART_GLOB = "part-*.parquet"
 class ExtractWorker:
     """A Ray Data callable class: a batch of reports → a batch of output records.
 
-    Input columns (one of): ``task`` (pickled ``xxgk.batch.Task``, as the engine sends them),
+    Input columns (one of): ``task`` (``xxgk.batch.Task`` as JSON, as the engine sends them),
     ``path`` (report files to read in the worker), or ``text_field`` with ``id_field`` (and an
     optional ``source``). ``output="jsonl"`` returns each record as a JSON string in ``record``;
     ``output="parquet"`` returns the typed columns of ``xxgk.output.SCHEMA``.
@@ -125,7 +134,7 @@ def _bookkeeping_type(name: str):
 def tasks_from_batch(batch: dict[str, Any], *, text_field: str = "text", id_field: str = "id") -> list[Task]:
     """The tasks of a Ray Data batch (see ``ExtractWorker`` for the accepted columns)."""
     if "task" in batch:
-        return [pickle.loads(blob) for blob in batch["task"]]
+        return [task_from_json(str(blob)) for blob in batch["task"]]
     if "path" in batch:
         return [Task(uid=Path(str(p)).stem, source=str(p), path=str(p)) for p in batch["path"]]
     if text_field not in batch:
@@ -199,7 +208,7 @@ def record_blocks(
 
     if not tasks:
         return
-    items = [{"task": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)} for t in tasks]
+    items = [{"task": task_to_json(t)} for t in tasks]
     n_blocks = -(-len(items) // block_size)
     dataset = ray.data.from_items(items, override_num_blocks=n_blocks)
     dataset = dataset.map_batches(

@@ -62,13 +62,14 @@ def rule_tags(words: list[str], spaces: list[bool], entities) -> list[str]:
 
 def split_tokens(doc: Doc, cuts: set[int]) -> tuple[list[str], list[bool]]:
     """The doc's words and spaces with every token that straddles a cut split there."""
+    text = doc.text
     words, spaces = [], []
     for token in doc:
-        start, end = token.idx, token.idx + len(token.text)
+        start, end = token.idx, token.idx + len(token)
         inner = sorted(c for c in cuts if start < c < end)
         bounds = [start, *inner, end]
         for a, b in zip(bounds, bounds[1:]):
-            words.append(doc.text[a:b])
+            words.append(text[a:b])
             spaces.append(False)
         spaces[-1] = bool(token.whitespace_)
     return words, spaces
