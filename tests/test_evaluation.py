@@ -77,3 +77,29 @@ def test_error_report_sorts_errors_by_kind():
     assert report["AGENCY"]["missed"][0]["text"] == "县政府"
     assert report["YEAR"]["label"][0]["text"] == "2场"
     assert report["COUNT"]["spurious"][0]["text"] == "召开"
+
+
+def test_the_evaluate_command_scores_a_gold_file_it_has_never_seen(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from xxgk.cli import app
+
+    text = "湖北省知识产权局2016年共公开各类信息1465条。"
+    gold = tmp_path / "handmade.jsonl"
+    gold.write_text(json.dumps({"id": "hand-1", "text": text, "meta": {"year": 2016},
+                                "spans": [{"start": 0, "end": 8, "label": "AGENCY"},
+                                          {"start": 8, "end": 13, "label": "YEAR"},
+                                          {"start": 20, "end": 25, "label": "COUNT"}]}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    scores, errors = tmp_path / "scores.json", tmp_path / "errors.json"
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--output", str(scores),
+                                      "--errors", str(errors)])
+    assert result.exit_code == 0, result.output
+    assert "entities             micro" in result.output and "pipeline" in result.output
+    written = json.loads(scores.read_text(encoding="utf-8"))
+    assert set(written) == {"pipeline", "rules"}
+    assert written["rules"]["entities"]["per_label"]["COUNT"]["f"] == 1.0
+    assert written["pipeline"]["report_year"] == {"accuracy": 1.0, "total": 1}
+    assert isinstance(json.loads(errors.read_text(encoding="utf-8")), dict)

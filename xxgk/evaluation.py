@@ -127,15 +127,15 @@ def predicted_spans(output: dict[str, Any]) -> Spans:
 
 def score(gold_records: list[dict[str, Any]], outputs: list[dict[str, Any]]) -> Scores:
     """Scores of extraction outputs (same order as the gold records)."""
-    from .output import flat_cells
+    from .checks import flatten
 
     scores = Scores()
     for record, output in zip(gold_records, outputs):
         if "spans" in record:
             scores.add_record(gold_spans(record), predicted_spans(output))
         if record.get("tables"):
-            predicted = flat_cells(output.get("tables", {}))
-            for key, value in flat_cells(record["tables"]).items():
+            predicted = flatten(output.get("tables", {}))
+            for key, value in flatten(record["tables"]).items():
                 scores.cells["total"] += 1
                 scores.cells["correct"] += int(key in predicted and predicted[key] == value)
         meta = record.get("meta", {})

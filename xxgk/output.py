@@ -15,6 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .checks import flatten
+
 SPAN = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()), ("text", pa.string()),
                   ("value", pa.float64()), ("unit", pa.string()), ("approx", pa.bool_()),
                   ("count_type", pa.string())])
@@ -87,18 +89,6 @@ def write_parquet(records, path: Path, batch: int = 1000) -> None:
             writer.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
 
 
-def flat_cells(tables: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested table dict → {dotted_key: value}."""
-    cells = {}
-    for key, value in tables.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            cells.update(flat_cells(value, path + "."))
-        else:
-            cells[path] = value
-    return cells
-
-
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     checks = record.get("checks", [])
     return {
@@ -107,7 +97,7 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "n_statements": len(record.get("statements", [])),
         "checks_failed": sum(1 for c in checks if not c.get("ok")),
         "warnings": " | ".join(record.get("warnings", [])),
-        **flat_cells(record.get("tables", {})),
+        **flatten(record.get("tables", {})),
     }
 
 

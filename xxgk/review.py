@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .output import flat_cells, read_records
+from .checks import flatten
+from .output import read_records
 
 COLORS = {"AGENCY": "#9fd3ff", "YEAR": "#ffe08a", "COUNT": "#b8f2b0", "MEASURE": "#c9b6ff", "PROBLEM": "#ffb3b3"}
 STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"
@@ -47,7 +48,7 @@ def statement_html(record: dict[str, Any], text: str) -> str:
 def tables_html(record: dict[str, Any]) -> str:
     failed = {key for c in record.get("checks", []) if not c.get("ok") for key in c.get("cells", {})}
     rows = []
-    for key, value in flat_cells(record.get("tables", {})).items():
+    for key, value in flatten(record.get("tables", {})).items():
         cls = ' class="fail"' if key in failed else ""
         rows.append(f"<tr{cls}><td>{html.escape(key)}</td><td>{html.escape(str(value))}</td></tr>")
     checks = "".join(
