@@ -135,6 +135,12 @@ def find_sections(text: str) -> list[Section]:
     ``other``: they are not applications under the Regulations and have no counterpart in the
     national tables, so application figures stay comparable across years.
     """
+    return list(_sections(text))
+
+
+@lru_cache(maxsize=8)
+def _sections(text: str) -> tuple[Section, ...]:
+    """The sections of ``text``, computed once per text (cached)."""
     folded = fold(text)
     lines = split_lines(folded)
     boilerplate = _locate(lines)
@@ -152,7 +158,7 @@ def find_sections(text: str) -> list[Section]:
                 end=_rstrip(text, heading.start, end),
             )
         )
-    return sections
+    return tuple(sections)
 
 
 def locate_boilerplate(text: str) -> list[tuple[int, int]]:
@@ -188,8 +194,10 @@ def classify_heading(phrase: str) -> tuple[str, int] | None:
     return None
 
 
-def split_lines(folded: str) -> list[Line]:
-    """Non-empty lines of the folded text, stripped, with pinyin glosses removed."""
+@lru_cache(maxsize=8)
+def split_lines(folded: str) -> tuple[Line, ...]:
+    """Non-empty lines of the folded text, stripped, with pinyin glosses removed (cached: headings,
+    boilerplate and report fields all read the lines of the same report)."""
     lines, pos = [], 0
     for raw in folded.split("\n"):
         content = raw.strip(_STRIP)
@@ -201,7 +209,7 @@ def split_lines(folded: str) -> list[Line]:
                 content, offsets = _strip_pinyin(content, start)
             lines.append(Line(start=start, end=end, text=content, offsets=offsets))
         pos += len(raw) + 1
-    return lines
+    return tuple(lines)
 
 
 def read_heading(line: Line) -> Heading | None:

@@ -41,9 +41,9 @@ def main() -> None:
     parser.add_argument("out")
     parser.add_argument("--annotator", required=True)
     args = parser.parse_args()
-    units = {u["id"]: u for u in map(json.loads, UNITS.open(encoding="utf-8"))}
+    units = {u["id"]: u for u in map(json.loads, UNITS.read_text(encoding="utf-8").splitlines())}
     records, errors = [], []
-    for line in Path(args.quotes).open(encoding="utf-8"):
+    for line in Path(args.quotes).read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         item = json.loads(line)
