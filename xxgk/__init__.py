@@ -31,8 +31,7 @@ def extract(
     **engine_options: Any,
 ) -> Iterator[dict[str, Any]]:
     """Output records (formats.md) for report texts or paths (an existing path is read as a file)."""
-    from .batch import Processor, Task, batched, expand_inputs
-    from .reading import document_from_text, is_report_path
+    from .batch import Processor, api_tasks, batched
 
     if engine == "ray":
         from .engine_ray import extract_ray
@@ -43,15 +42,7 @@ def extract(
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}: use 'local' or 'ray'")
 
-    def tasks() -> Iterator[Task]:
-        for n, item in enumerate(items):
-            if is_report_path(item):
-                yield from expand_inputs([str(item)])
-            else:
-                uid = f"text:{n}"
-                yield Task(uid=uid, source=uid, document=document_from_text(str(item), uid, uid))
-
     processor = Processor(pipeline=str(pipeline) if pipeline else None, rules_only=rules_only,
                           batch_size=batch_size)
-    for batch in batched(tasks(), batch_size):
+    for batch in batched(api_tasks(items), batch_size):
         yield from processor.process(batch)

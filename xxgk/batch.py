@@ -91,6 +91,18 @@ def expand_inputs(inputs: Iterable[str], *, text_field: str = "text", id_field: 
             yield from expand_inputs(matches, text_field=text_field, id_field=id_field)
 
 
+def api_tasks(items: Iterable[str | Path]) -> Iterator[Task]:
+    """Tasks for the Python API: an existing path is read as report input, anything else is a text."""
+    from .reading import document_from_text, is_report_path
+
+    for n, item in enumerate(items):
+        if is_report_path(item):
+            yield from expand_inputs([str(item)])
+        else:
+            uid = f"text:{n}"
+            yield Task(uid=uid, source=uid, document=document_from_text(str(item), uid, uid))
+
+
 def _file_id(path: Path) -> str:
     return path.stem
 

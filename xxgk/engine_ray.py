@@ -45,13 +45,14 @@ from .batch import (
     Summary,
     Task,
     _skip_done,
+    api_tasks,
     done_ids,
     expand_inputs,
     repair_partial_line,
     task_from_json,
     task_to_json,
 )
-from .reading import document_from_text, is_report_path
+from .reading import document_from_text
 
 BLOCK_SIZE = 64  # reports per Ray task
 MANIFEST = "manifest.json"
@@ -292,7 +293,7 @@ def extract_ray(
     block_size: int = BLOCK_SIZE,
 ) -> Iterator[dict[str, Any]]:
     """Output records for report texts or paths (an existing path is read as a file), in input order."""
-    tasks = list(_api_tasks(items))
+    tasks = list(api_tasks(items))
     worker_kwargs = {"pipeline": str(pipeline) if pipeline else None, "rules_only": rules_only}
     seen: set[str] = set()
     with ray_session(address):
@@ -306,15 +307,6 @@ def extract_ray(
         ):
             for line in _first_copies(block, seen).column("record").to_pylist():
                 yield json.loads(line)
-
-
-def _api_tasks(items: Iterable[str | Path]) -> Iterator[Task]:
-    for n, item in enumerate(items):
-        if is_report_path(item):
-            yield from expand_inputs([str(item)])
-        else:
-            uid = f"text:{n}"
-            yield Task(uid=uid, source=uid, document=document_from_text(str(item), uid, uid))
 
 
 def _first_copies(block, seen: set[str]):
