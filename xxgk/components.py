@@ -20,6 +20,7 @@ from thinc.types import Ragged
 from .extraction import analyse_structure, link_model_counts
 from .records import Document
 from .records import Span as SpanRecord
+from .tokenizer import text_of
 from .weak_labels import count_attributes, statement_units, weak_annotate
 
 STATEMENTS_KEY = "statements"
@@ -43,7 +44,7 @@ class XxgkStructure:
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.xxgk is None:
-            document = Document(id="", source="", text=doc.text, grids=doc._.grids or [])
+            document = Document(id="", source="", text=text_of(doc), grids=doc._.grids or [])
             doc._.xxgk = analyse_structure(document)
         return doc
 
@@ -69,7 +70,7 @@ def _doc_units(doc: Doc) -> list[tuple[int, int]]:
     analysis = doc._.xxgk
     sections = analysis.sections if analysis is not None else None
     units = []
-    for start, end in statement_units(doc.text, sections):
+    for start, end in statement_units(text_of(doc), sections):
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and len(span):
             units.append((span.start, span.end))
@@ -138,7 +139,7 @@ class RuleEntities:
     def __call__(self, doc: Doc) -> Doc:
         if not self.rule_labels and self.statements == "model":
             return doc
-        weak = doc._.weak or weak_annotate(doc.text)
+        weak = doc._.weak or weak_annotate(text_of(doc))
         rules = _aligned(doc, [s for s in weak.entities if s.label in self.rule_labels])
         doc.ents = self._combine(list(doc.ents), rules)
         if self.statements != "model":
@@ -175,7 +176,7 @@ class CountAttributes:
 
     def __call__(self, doc: Doc) -> Doc:
         analysis = doc._.xxgk
-        text = doc.text
+        text = text_of(doc)
         entities = [_entity_record(text, ent) for ent in doc.ents]
         if analysis is not None:
             analysis.entities = entities

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from . import components  # noqa: F401  (registers the factories when xxgk is not installed)
 from .extraction import Analysis, analyse_structure
 from .records import Document, Span
+from .tokenizer import text_of
 
 TRAILING_PUNCT = set("。;；,，、")
 BUNDLED = Path(__file__).resolve().parents[1] / "pipelines" / "xxgk_zh"
@@ -41,11 +42,12 @@ def make_docs(nlp: Language, documents: list[Document]) -> Iterator[Doc]:
 
 def analysis_from_doc(doc: Doc) -> Analysis:
     """The analysis a processed doc carries, with model entities and statements."""
-    analysis = doc._.xxgk or analyse_structure(Document(id="", source="", text=doc.text))
+    text = text_of(doc)
+    analysis = doc._.xxgk or analyse_structure(Document(id="", source="", text=text))
     analysis.entities = [
         Span(e.start_char, e.end_char, e.label_, e.text, _count_attrs(e)) for e in doc.ents
     ]
-    analysis.statements = [_trimmed(doc.text, s.start_char, s.end_char, s.label_)
+    analysis.statements = [_trimmed(text, s.start_char, s.end_char, s.label_)
                            for s in doc.spans.get("statements", [])]
     return analysis
 

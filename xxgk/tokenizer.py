@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.util import get_words_and_spaces, registry
 
 from .weak_labels import weak_annotate
 
-if not Doc.has_extension("weak"):
-    Doc.set_extension("weak", default=None)
+for _name in ("weak", "source_text"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def text_of(doc: Doc) -> str:
+    """The doc's text, kept by the tokenizer (``doc.text`` rebuilds it from every token)."""
+    return doc._.source_text or doc.text
 
 
 @registry.tokenizers("xxgk.ChineseTokenizer.v1")
@@ -31,13 +37,20 @@ class BoundaryTokenizer(ChineseTokenizer):
     """pkuseg words, split where a weak-label entity or statement starts or ends."""
 
     def __call__(self, text: str) -> Doc:
-        doc = super().__call__(text)
         weak = weak_annotate(text)
         cuts = {b for s in weak.entities + weak.statements for b in (s.start, s.end)}
-        words, spaces = split_tokens(doc, cuts)
+        words, spaces = split_tokens(*self.segment(text), cuts)
         doc = Doc(self.vocab, words=words, spaces=spaces, tags=rule_tags(words, spaces, weak.entities))
         doc._.weak = weak
+        doc._.source_text = text
         return doc
+
+    def segment(self, text: str) -> tuple[list[str], list[bool]]:
+        """The segmenter's words and spaces (pkuseg directly, without building a Doc)."""
+        if self.segmenter == Segmenter.pkuseg and self.pkuseg_seg is not None:
+            return get_words_and_spaces(self.pkuseg_seg.cut(text), text)
+        base = super().__call__(text)
+        return [t.text for t in base], [bool(t.whitespace_) for t in base]
 
 
 def rule_tags(words: list[str], spaces: list[bool], entities) -> list[str]:
@@ -60,16 +73,16 @@ def rule_tags(words: list[str], spaces: list[bool], entities) -> list[str]:
     return tags
 
 
-def split_tokens(doc: Doc, cuts: set[int]) -> tuple[list[str], list[bool]]:
-    """The doc's words and spaces with every token that straddles a cut split there."""
-    text = doc.text
-    words, spaces = [], []
-    for token in doc:
-        start, end = token.idx, token.idx + len(token)
+def split_tokens(words: list[str], spaces: list[bool], cuts: set[int]) -> tuple[list[str], list[bool]]:
+    """The words and spaces with every word that straddles a cut split there."""
+    out_words, out_spaces, start = [], [], 0
+    for word, space in zip(words, spaces):
+        end = start + len(word)
         inner = sorted(c for c in cuts if start < c < end)
         bounds = [start, *inner, end]
         for a, b in zip(bounds, bounds[1:]):
-            words.append(text[a:b])
-            spaces.append(False)
-        spaces[-1] = bool(token.whitespace_)
-    return words, spaces
+            out_words.append(word[a - start:b - start])
+            out_spaces.append(False)
+        out_spaces[-1] = space
+        start = end + int(space)
+    return out_words, out_spaces
