@@ -40,7 +40,7 @@ import os
 import re
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property, lru_cache
@@ -50,6 +50,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from .annotations import read_jsonl
 from .checks import flatten
 from .reading import ReadError, iter_records, read_path
 from .records import Document, Grid, TableResult
@@ -795,40 +796,14 @@ def check_parent_children(report: Report, children: list[tuple[Report, str]]) ->
         total = sum(values)
         said = f"{key}: parent {_number(parent_value)}, sum of {len(values)} children {_number(total)}"
         if missing:
-            results.append(
-                _result(
-                    report,
-                    "parent_children",
-                    key,
-                    "uncertain",
-                    said + f"; cell absent in {', '.join(missing)}",
-                    evidence,
-                )
-            )
+            status, note = "uncertain", f"; cell absent in {', '.join(missing)}"
         elif abs(total - parent_value) <= 1e-6:
-            results.append(_result(report, "parent_children", key, "pass", said, evidence))
+            status, note = "pass", ""
         elif total > parent_value:
-            results.append(
-                _result(
-                    report,
-                    "parent_children",
-                    key,
-                    "fail",
-                    said + " (the children exceed their parent's summary)",
-                    evidence,
-                )
-            )
+            status, note = "fail", " (the children exceed their parent's summary)"
         else:
-            results.append(
-                _result(
-                    report,
-                    "parent_children",
-                    key,
-                    "uncertain",
-                    said + " (subordinate reports missing from the corpus?)",
-                    evidence,
-                )
-            )
+            status, note = "uncertain", " (subordinate reports missing from the corpus?)"
+        results.append(_result(report, "parent_children", key, status, said + note, evidence))
     if not results:
         return [
             _result(report, "parent_children", "", "not_assessable", "the parent report has no summed cell")
@@ -1088,7 +1063,7 @@ def audit_command(
     return the summary; review statuses come from ``reviews_path(output_jsonl, out)``."""
     output_jsonl = Path(output_jsonl)
     out = Path(out) if out is not None else None
-    records = list(_read_jsonl(output_jsonl))
+    records = list(read_jsonl(output_jsonl))
     reports = load_reports(records, base_dir=output_jsonl.parent)
     reviews_file = reviews_path(output_jsonl, out)
     results = audit_reports(reports, reuse_threshold, load_reviews(reviews_file))
@@ -1107,13 +1082,6 @@ def audit_command(
         texts = {r.id: r.text for r in reports if r.text is not None}
         summary.html = write_html(records, results, Path(html_dir), texts)
     return summary
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
 
 
 def write_results(results: list[CheckResult], path: Path) -> None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .annotations import read_jsonl
 from .checks import flatten
 
 SPAN = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()), ("text", pa.string()),
@@ -32,13 +32,6 @@ SCHEMA = pa.schema([
 MAIN_FIELDS = ["id", "source", "error", "agency", "year", "format", "script", "encoding", "chars"]
 
 
-def read_records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
-
-
 def convert_output(jsonl: Path, out: Path, fmt: str) -> None:
     """Write the records of ``jsonl`` to ``out`` as Parquet or CSV (atomically)."""
     if fmt not in ("parquet", "csv"):
@@ -47,9 +40,9 @@ def convert_output(jsonl: Path, out: Path, fmt: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         if fmt == "parquet":
-            write_parquet(read_records(jsonl), tmp)
+            write_parquet(read_jsonl(jsonl), tmp)
         else:
-            write_csv(list(read_records(jsonl)), tmp)
+            write_csv(list(read_jsonl(jsonl)), tmp)
         os.replace(tmp, out)
     except BaseException:  # an interrupted conversion leaves the previous file and no temporary one
         tmp.unlink(missing_ok=True)

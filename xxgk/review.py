@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .annotations import read_jsonl
 from .checks import flatten
-from .output import read_records
 
 COLORS = {"AGENCY": "#9fd3ff", "YEAR": "#ffe08a", "COUNT": "#b8f2b0", "MEASURE": "#c9b6ff", "PROBLEM": "#ffb3b3"}
 STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}"
@@ -104,7 +104,7 @@ def write_report_page(record: dict[str, Any], text: str, out_dir: Path) -> Path:
 def write_index(jsonl: Path, out_dir: Path) -> Path:
     """``index.html`` linking every report page of the records in ``jsonl``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = [(safe_name(r["id"]), r) for r in read_records(jsonl)]
+    rows = [(safe_name(r["id"]), r) for r in read_jsonl(jsonl)]
     for name, record in rows:
         if not (out_dir / name).exists():  # error records have no worker page
             write_atomic(out_dir / name, report_page(record))
