@@ -82,3 +82,20 @@ def test_a_tiny_training_run_goes_end_to_end(tmp_path):
     trained = spacy.load(tmp_path / "tiny_pipeline")
     assert trained("湖北省知识产权局2016年").text == "湖北省知识产权局2016年"
     assert json.loads((tmp_path / "tiny_pipeline" / "meta.json").read_text())["seed"] == 0
+
+
+def test_rule_tag_dropout_hides_whole_rule_entities_from_the_model(nlp):
+    from spacy.training import Example
+
+    from xxgk.training import create_rule_tag_dropout
+
+    text = "湖北省知识产权局2016年主动公开政府信息1465条。"
+    predicted = nlp.make_doc(text)
+    reference = nlp.make_doc(text)
+    assert {t.tag_ for t in predicted} >= {"B-AGENCY", "B-YEAR", "B-COUNT"}
+    dropped = next(create_rule_tag_dropout(level=1.0)(nlp, Example(predicted, reference))).predicted
+    assert [t.text for t in dropped] == [t.text for t in predicted]
+    assert {t.tag_ for t in dropped} == {"O"}
+    assert dropped._.source_text == text  # the extensions travel with the doc
+    kept = next(create_rule_tag_dropout(level=0.0)(nlp, Example(predicted, reference))).predicted
+    assert [t.tag_ for t in kept] == [t.tag_ for t in predicted]

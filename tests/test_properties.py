@@ -24,6 +24,7 @@ from xxgk.reading import ReadError, decode_text, document_from_text, html_docume
 from xxgk.records import Document, Grid, ReadFailure
 from xxgk.sectioning import find_sections, locate_boilerplate
 from xxgk.tables import parse_tables
+from xxgk.tokenizer import split_tokens
 from xxgk.weak_labels import weak_annotate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
@@ -455,6 +456,30 @@ def test_weak_labels_are_spans_of_the_text(text):
     annotation = weak_annotate(text)
     check_spans(text, annotation.entities)
     check_spans(text, annotation.statements)
+
+
+@examples(300)
+@given(st.lists(st.tuples(st.text("政务公开2021", min_size=1, max_size=5), st.booleans()), min_size=1, max_size=12),
+       st.sets(st.integers(0, 80), max_size=8))
+def test_split_tokens_keeps_the_text_and_cuts_at_every_boundary(pieces, cuts):
+    words, spaces = [w for w, _ in pieces], [s for _, s in pieces]
+    out_words, out_spaces = split_tokens(words, spaces, cuts)
+    text = "".join(w + " " * s for w, s in zip(words, spaces))
+    assert "".join(w + " " * s for w, s in zip(out_words, out_spaces)) == text
+    starts, offset = set(), 0
+    for word, space in zip(out_words, out_spaces):
+        assert word
+        starts.add(offset)
+        offset += len(word) + space
+    inner_cuts = {c for c in cuts if any(a < c < a + len(w) for a, w in word_spans(words, spaces))}
+    assert inner_cuts <= starts
+
+
+def word_spans(words, spaces):
+    offset = 0
+    for word, space in zip(words, spaces):
+        yield offset, word
+        offset += len(word) + space
 
 
 @examples(150)

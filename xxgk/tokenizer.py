@@ -75,14 +75,19 @@ def rule_tags(words: list[str], spaces: list[bool], entities) -> list[str]:
 
 def split_tokens(words: list[str], spaces: list[bool], cuts: set[int]) -> tuple[list[str], list[bool]]:
     """The words and spaces with every word that straddles a cut split there."""
-    out_words, out_spaces, start = [], [], 0
+    ordered = sorted(cuts)
+    out_words, out_spaces, start, next_cut = [], [], 0, 0
     for word, space in zip(words, spaces):
         end = start + len(word)
-        inner = sorted(c for c in cuts if start < c < end)
-        bounds = [start, *inner, end]
-        for a, b in zip(bounds, bounds[1:]):
-            out_words.append(word[a - start:b - start])
+        while next_cut < len(ordered) and ordered[next_cut] <= start:
+            next_cut += 1
+        piece_start = start
+        while next_cut < len(ordered) and ordered[next_cut] < end:
+            out_words.append(word[piece_start - start:ordered[next_cut] - start])
             out_spaces.append(False)
-        out_spaces[-1] = space
+            piece_start = ordered[next_cut]
+            next_cut += 1
+        out_words.append(word[piece_start - start:])
+        out_spaces.append(space)
         start = end + int(space)
     return out_words, out_spaces

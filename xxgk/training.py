@@ -8,17 +8,20 @@ pipeline's pkuseg segmenter; ``train_pipeline`` runs ``spacy.cli.train`` and wri
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import DocBin
+from spacy.tokens import Doc, DocBin
+from spacy.training import Example
+from spacy.util import registry
 
 from . import components  # noqa: F401  (registers factories)
 from .annotations import ENTITY_LABELS, STATEMENT_LABELS, read_jsonl
@@ -37,6 +40,40 @@ class CorpusSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {"docs": self.docs, "spans": dict(self.spans), "misaligned": dict(self.misaligned)}
+
+
+@registry.augmenters("xxgk.rule_tag_dropout.v1")
+def create_rule_tag_dropout(level: float, seed: int = 0) -> Callable[[Language, Example], Iterator[Example]]:
+    """Augmenter: each labelling-function entity loses its rule tags (``B-``/``I-`` → ``O``) with
+    probability ``level``, so the NER learns the contexts of entities and not only the tags, and can
+    find what the rules miss."""
+    rng = random.Random(seed)
+
+    def augment(nlp: Language, example: Example) -> Iterator[Example]:
+        if level <= 0:
+            yield example
+            return
+        predicted = example.predicted
+        tags = drop_rule_tags([t.tag_ for t in predicted], level, rng)
+        doc = Doc(nlp.vocab, words=[t.text for t in predicted], spaces=[bool(t.whitespace_) for t in predicted],
+                  tags=tags)
+        doc.user_data.update(predicted.user_data)
+        yield Example(doc, example.reference)
+
+    return augment
+
+
+def drop_rule_tags(tags: list[str], level: float, rng: random.Random) -> list[str]:
+    """The IOB rule tags with each entity (a ``B-`` tag and its ``I-`` tags) set to ``O`` with
+    probability ``level``."""
+    out, dropping = [], False
+    for tag in tags:
+        if tag.startswith("B-"):
+            dropping = rng.random() < level
+        elif not tag.startswith("I-"):
+            dropping = False
+        out.append("O" if dropping and tag != "O" else tag)
+    return out
 
 
 def tokenizer_nlp(config_path: Path = CONFIG, overrides: dict[str, Any] | None = None) -> Language:
