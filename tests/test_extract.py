@@ -146,3 +146,18 @@ def test_python_api_yields_the_same_records():
                             rules_only=True))
     assert got[0]["id"] == "seed-hubei-ipo-2016" and got[0]["agency"] == "湖北省知识产权局"
     assert got[1]["year"] == 2016 and got[1]["entities"][0]["label"] == "AGENCY"
+
+
+def test_xxgk_tables_prints_the_subtotal_cells_apart_from_the_standard_keys(tmp_path):
+    report = tmp_path / "subtotals.txt"
+    report.write_text(
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n法人或其他组织\n总计\n商业企业\n科研机构\n"
+        "社会公益组织\n法律服务机构\n其他\n法人或其他组织小计\n"
+        "一、本年新收政府信息公开申请数量 3 1 0 0 1 0 2 5\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["tables", str(report)])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed["tables"]["applications"]["new_received"]["total"] == 5
+    assert printed["extra"]["applications"]["new_received"]["legal_subtotal"] == 2

@@ -30,7 +30,7 @@ def tables(paths: list[str] = typer.Argument(..., help="Report files, directorie
         result = parse_tables(document.text, document.grids or None)
         outputs.append({"id": document.id, "source": document.source, "format": result.format,
                         "tables": result.tables, "tables_raw": result.tables_raw,
-                        "checks": [vars(c) for c in result.checks],
+                        "extra": result.extra, "checks": [vars(c) for c in result.checks],
                         "warnings": [*document.warnings, *result.warnings]})
     if len(outputs) == 1:
         typer.echo(json.dumps(outputs[0], ensure_ascii=False, indent=2))
