@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from .records import Section
 from .script import PINYIN, fold
@@ -75,8 +76,7 @@ class Heading:
     same_line: bool = False  # report text follows the heading on its line
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A non-empty line: ``text`` is folded, stripped (whitespace, pipes), pinyin removed.
 
     ``offsets`` (only when pinyin was removed) maps each index of ``text``, and its end, to the
@@ -143,7 +143,7 @@ def _sections(text: str) -> tuple[Section, ...]:
     """The sections of ``text``, computed once per text (cached)."""
     folded = fold(text)
     lines = split_lines(folded)
-    boilerplate = _locate(lines)
+    boilerplate = _page_noise(folded)
     headings = select_headings([h for line in lines if (h := read_heading(line)) is not None], boilerplate)
     tail = min((s for s, _ in boilerplate if headings and s > headings[-1].start), default=len(text))
     sections = []
@@ -169,7 +169,13 @@ def locate_boilerplate(text: str) -> list[tuple[int, int]]:
     the page footer, after the body ends (a signature line before the footer is kept out).
     Consecutive noise lines form one span; spans never include the report's title or body.
     """
-    return _locate(split_lines(fold(text)))
+    return list(_page_noise(fold(text)))
+
+
+@lru_cache(maxsize=8)
+def _page_noise(folded: str) -> tuple[tuple[int, int], ...]:
+    """``locate_boilerplate`` of a folded text, computed once per text (cached)."""
+    return tuple(_locate(split_lines(folded)))
 
 
 def classify_heading(phrase: str) -> tuple[str, int] | None:
