@@ -35,7 +35,7 @@ _CUT = re.compile(r"[。:;]|\s+(?=\S)")
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _YEAR_PREFIX = re.compile(r"^(\d{4}|本)(年度?)?")
 _SPACE = re.compile(r"\s+")
-_TOC_LEADER = re.compile(r"\.{4,}|…{2,}|·{4,}|\s\d{1,3}\s*$")
+_TOC_LEADER = re.compile(r"(?=[.…·\s])(?:\.{4,}|…{2,}|·{4,}|\s\d{1,3}\s*$)")  # look-ahead: cheap skips
 _NUMBERED = re.compile(r"[一二三四五六七八九十—]{1,3}、|\([一二三四五六七八九十]{1,3}\)")
 _NUMBER_CELL = re.compile(r"[\d.,%+\-\s万元件]+")
 _SECOND_MARKER = re.compile(r"[\s,;。][一二三四五六七八九十]{1,2}、")
@@ -63,8 +63,7 @@ class Vocabulary:
     head_noise: re.Pattern
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """A heading candidate: its span, numbering style and number, type and evidence weight."""
 
     start: int
@@ -178,6 +177,7 @@ def _page_noise(folded: str) -> tuple[tuple[int, int], ...]:
     return tuple(_locate(split_lines(folded)))
 
 
+@lru_cache(maxsize=4096)
 def classify_heading(phrase: str) -> tuple[str, int] | None:
     """``(section type, weight)`` of a folded heading phrase without its numbering, or None.
 
@@ -363,7 +363,7 @@ def _is_table_cell(s: str) -> bool:
 
 
 def _is_toc(s: str) -> bool:
-    return bool(_TOC_LEADER.search(s) or _SECOND_MARKER.search(s) and len(s) > MAX_HEADING)
+    return bool(_TOC_LEADER.search(s) or len(s) > MAX_HEADING and _SECOND_MARKER.search(s))
 
 
 def _number(marker: str) -> int | None:

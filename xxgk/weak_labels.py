@@ -381,13 +381,13 @@ def _known_lengths(
 ) -> dict[str, tuple[int, ...]]:
     """For each division suffix, the name lengths (without it) of the ``known`` names ending with
     it, longest first, added to ``lengths``."""
-    found: dict[str, set[int]] = {suffix: set(ks) for suffix, ks in (lengths or {}).items()}
+    found = dict(lengths or {})
     for name in known:
         for suffix in DIVISION_SUFFIXES_LONGEST_FIRST:
             if name.endswith(suffix) and len(name) > len(suffix):
-                found.setdefault(suffix, set()).add(len(name) - len(suffix))
+                found[suffix] = tuple(sorted({*found.get(suffix, ()), len(name) - len(suffix)}, reverse=True))
                 break
-    return {suffix: tuple(sorted(ks, reverse=True)) for suffix, ks in found.items()}
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -763,7 +763,14 @@ def load_gazetteer() -> Gazetteer:
 def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
     """The division units an agency name opens with: `西安市阎良区文化旅游局` → 西安市, 阎良区
     (a unit whose name contains a word of ``common`` ends the list: `农业农村厅` is no village)."""
-    units, pos = [], 0
+    return list(_leading_units(name, common))
+
+
+@lru_cache(maxsize=8192)
+def _leading_units(name: str, common: frozenset[str]) -> tuple[str, ...]:
+    """``leading_units``, cached: the same names and division chains recur across reports."""
+    units: list[str] = []
+    pos = 0
     while m := UNIT_RE.match(name, pos):
         stem = m.group(1)
         if len(stem) < 2 and not (m.group(2) == "县" and not units):
@@ -774,7 +781,7 @@ def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
             break
         units.append(m.group())
         pos = m.end()
-    return units
+    return tuple(units)
 
 
 def write_gazetteer(
