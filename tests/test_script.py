@@ -24,3 +24,9 @@ def test_to_simplified_uses_regional_vocabulary():
 
 def test_pinyin_glosses_are_removed_but_ordinary_brackets_stay():
     assert remove_pinyin("數(shù)量 規(guī)章 (一)项 (单位:万元)") == "數量 規章 (一)项 (单位:万元)"
+
+
+def test_fold_of_a_whole_report_matches_fold_of_its_lines():
+    line = "重慶市知識產權局（一）行政規範性檔案：本列數據的勾稽關係，𠀋字不變\n"
+    text = line * 20  # long enough for the array look-up
+    assert fold(text) == fold(line) * 20

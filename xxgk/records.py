@@ -43,9 +43,14 @@ class ReadFailure:
 @dataclass
 class Section:
     heading: str
-    type: str  # overview | active_disclosure | applications | review_litigation | problems_improvements | other
+    type: (
+        str  # overview | active_disclosure | applications | review_litigation | problems_improvements | other
+    )
     start: int
     end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"heading": self.heading, "type": self.type, "start": self.start, "end": self.end}
 
 
 @dataclass
@@ -56,6 +61,9 @@ class Check:
     ok: bool
     cells: dict[str, float | int | None] = field(default_factory=dict)
     message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "ok": self.ok, "cells": dict(self.cells), "message": self.message}
 
 
 @dataclass

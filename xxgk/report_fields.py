@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .script import detect_script, fold, remove_pinyin
 from .sectioning import Line, find_sections, locate_boilerplate, split_lines
@@ -21,7 +22,7 @@ _YEAR = r"(?:\d{4}|[〇○零0一二三四五六七八九]{4})"
 _TITLE = re.compile(
     r"(?:(?:政府|政务)?信息\s*公开|政务公开).{0,16}?(?:报告|年报)(?:\s*\(\d{4}年度?\))?(?:的(?:通知|公告))?$"
 )
-_TITLE_START = re.compile(r".*(?:政府|政务|信息|公开|\d{4}年度?)$")
+_TITLE_START = re.compile(r"(?:政府|政务|信息|公开|\d{4}年度?)$")  # searched in a line's last 6 chars
 _CONTINUATION = re.compile(r"(?:政府|政务)?(?:信息)?\s*公开|工作|年度|报告|年报")
 _NOT_TITLE = re.compile(
     r"(?:根据|按照|依据|依照|现将|现予|本(?:报告|年度|年报|机关)|为|附件|关于做好)|.*[《,。;]"
@@ -67,7 +68,7 @@ def report_title(text: str) -> tuple[int, int] | None:
     A title broken over two lines (``…2020年度政府信息`` / ``公开工作年度报告``) spans both.
     A title inside page metadata (``标 题 | …报告 |``) is used only when no other exists.
     """
-    found = _find_title(split_lines(fold(text))[:TITLE_LINES], locate_boilerplate(text))
+    found = _title(text)
     return (found[0], found[1]) if found else None
 
 
@@ -84,7 +85,7 @@ def report_agency(text: str) -> str | None:
     folded = fold(text)
     lines = split_lines(folded)
     boilerplate = locate_boilerplate(text)
-    title = _find_title(lines[:TITLE_LINES], boilerplate)
+    title = _title(text)
     span = None
     if title is not None:
         start, end, index = title
@@ -144,6 +145,12 @@ def report_format(table_format: str | None, year: int | None) -> str:
     return "2019" if year < 2021 else "2021"
 
 
+@lru_cache(maxsize=8)
+def _title(text: str) -> tuple[int, int, int] | None:
+    """``_find_title`` of a report, computed once per text (cached: year and agency both use it)."""
+    return _find_title(split_lines(fold(text))[:TITLE_LINES], locate_boilerplate(text))
+
+
 def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[int, int, int] | None:
     """``(start, end, line index)`` of the title.
 
@@ -163,7 +170,7 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
         if _is_title(s):
             found.append((line.start, line.end, i))
-        elif _TITLE_START.match(s) and _CONTINUATION.match(nxt) and _is_title(s + nxt):
+        elif _TITLE_START.search(s, max(0, len(s) - 6)) and _CONTINUATION.match(nxt) and _is_title(s + nxt):
             found.append((line.start, lines[i + 1].end, i))
     dated = [t for t in found if _TITLE_YEAR.search(_text_of(lines, t))]
     return (dated or found or [fallback])[0]

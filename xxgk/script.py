@@ -8,14 +8,31 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import opencc
 
 _CJK_RANGE = range(0x4E00, 0xA000)
 _WIDTH = {
-    "（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "／": "/", "｜": "|",
-    "－": "-", "—": "—", "\u2002": " ", "\u2003": " ", "\u00a0": " ", "\u3000": " ",
+    "（": "(",
+    "）": ")",
+    "：": ":",
+    "，": ",",
+    "；": ";",
+    "／": "/",
+    "｜": "|",
+    "－": "-",
+    "—": "—",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u00a0": " ",
+    "\u3000": " ",
 }
-PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
+# From this length on, texts are folded by array look-up rather than ``str.translate`` (whose
+# per-character dictionary look-ups dominate on whole reports).
+ARRAY_FOLD_MIN = 256
+# ``(`` after an ideograph, then the gloss; the literal ``(`` first lets the regex engine skip to
+# candidates instead of trying the look-behind at every character.
+PINYIN = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 
 
 @lru_cache(maxsize=1)
@@ -31,13 +48,28 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _fold_codes() -> np.ndarray:
+    """``_fold_table`` as an array: the folded code point of every code point."""
+    table = _fold_table()
+    codes = np.arange(0x110000, dtype=np.uint32)
+    codes[list(table)] = [ord(char) for char in table.values()]
+    return codes
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 @lru_cache(maxsize=8)
 def fold(text: str) -> str:
     """Simplified, half-width form of ``text`` with the same length and offsets.
 
     Cached for the last few texts: sectioning, tables and labelling functions all fold the same
     report."""
-    return text.translate(_fold_table())
+    if len(text) < ARRAY_FOLD_MIN:
+        return text.translate(_fold_table())
+    return _fold_codes()[_code_points(text)].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=4)
@@ -56,10 +88,23 @@ def to_traditional(text: str) -> str:
 
 def detect_script(text: str) -> str:
     """``traditional`` when more characters change under folding than stay Simplified-only."""
-    table = _fold_table()
-    traditional = sum(1 for ch in text if ord(ch) in table and ord(ch) >= 0x4E00)
-    simplified_only = sum(1 for ch in text if ch in _simplified_only())
+    marks = _script_marks()[_code_points(text)]
+    traditional = np.count_nonzero(marks & _TRADITIONAL)
+    simplified_only = np.count_nonzero(marks & _SIMPLIFIED_ONLY)
     return "traditional" if traditional > simplified_only else "simplified"
+
+
+_TRADITIONAL, _SIMPLIFIED_ONLY = 1, 2
+
+
+@lru_cache(maxsize=1)
+def _script_marks() -> np.ndarray:
+    """Per code point: bit 1 when it changes under folding (from U+4E00 on, so full-width forms
+    count too), bit 2 when it is Simplified-only."""
+    marks = np.zeros(0x110000, dtype=np.uint8)
+    marks[[code for code in _fold_table() if code >= 0x4E00]] |= _TRADITIONAL
+    marks[[ord(ch) for ch in _simplified_only()]] |= _SIMPLIFIED_ONLY
+    return marks
 
 
 @lru_cache(maxsize=1)

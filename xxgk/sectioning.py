@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from .records import Section
 from .script import PINYIN, fold
@@ -34,7 +35,7 @@ _CUT = re.compile(r"[。:;]|\s+(?=\S)")
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _YEAR_PREFIX = re.compile(r"^(\d{4}|本)(年度?)?")
 _SPACE = re.compile(r"\s+")
-_TOC_LEADER = re.compile(r"\.{4,}|…{2,}|·{4,}|\s\d{1,3}\s*$")
+_TOC_LEADER = re.compile(r"(?=[.…·\s])(?:\.{4,}|…{2,}|·{4,}|\s\d{1,3}\s*$)")  # look-ahead: cheap skips
 _NUMBERED = re.compile(r"[一二三四五六七八九十—]{1,3}、|\([一二三四五六七八九十]{1,3}\)")
 _NUMBER_CELL = re.compile(r"[\d.,%+\-\s万元件]+")
 _SECOND_MARKER = re.compile(r"[\s,;。][一二三四五六七八九十]{1,2}、")
@@ -62,8 +63,7 @@ class Vocabulary:
     head_noise: re.Pattern
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """A heading candidate: its span, numbering style and number, type and evidence weight."""
 
     start: int
@@ -75,8 +75,7 @@ class Heading:
     same_line: bool = False  # report text follows the heading on its line
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """A non-empty line: ``text`` is folded, stripped (whitespace, pipes), pinyin removed.
 
     ``offsets`` (only when pinyin was removed) maps each index of ``text``, and its end, to the
@@ -143,7 +142,7 @@ def _sections(text: str) -> tuple[Section, ...]:
     """The sections of ``text``, computed once per text (cached)."""
     folded = fold(text)
     lines = split_lines(folded)
-    boilerplate = _locate(lines)
+    boilerplate = _page_noise(folded)
     headings = select_headings([h for line in lines if (h := read_heading(line)) is not None], boilerplate)
     tail = min((s for s, _ in boilerplate if headings and s > headings[-1].start), default=len(text))
     sections = []
@@ -169,9 +168,16 @@ def locate_boilerplate(text: str) -> list[tuple[int, int]]:
     the page footer, after the body ends (a signature line before the footer is kept out).
     Consecutive noise lines form one span; spans never include the report's title or body.
     """
-    return _locate(split_lines(fold(text)))
+    return list(_page_noise(fold(text)))
 
 
+@lru_cache(maxsize=8)
+def _page_noise(folded: str) -> tuple[tuple[int, int], ...]:
+    """``locate_boilerplate`` of a folded text, computed once per text (cached)."""
+    return tuple(_locate(split_lines(folded)))
+
+
+@lru_cache(maxsize=4096)
 def classify_heading(phrase: str) -> tuple[str, int] | None:
     """``(section type, weight)`` of a folded heading phrase without its numbering, or None.
 
@@ -357,7 +363,7 @@ def _is_table_cell(s: str) -> bool:
 
 
 def _is_toc(s: str) -> bool:
-    return bool(_TOC_LEADER.search(s) or _SECOND_MARKER.search(s) and len(s) > MAX_HEADING)
+    return bool(_TOC_LEADER.search(s) or len(s) > MAX_HEADING and _SECOND_MARKER.search(s))
 
 
 def _number(marker: str) -> int | None:

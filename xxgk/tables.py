@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from .checks import run_checks
 from .records import CellEvidence, Grid, TableResult
@@ -89,7 +89,7 @@ class Block:
     rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, for the label cache
 class Templates:
     labels: dict[str, list[tuple[str, list[Label]]]]  # first char → (alias, labels), longest first
     stripped: dict[str, list[tuple[str, list[Label]]]]  # the same without numbering
@@ -222,20 +222,34 @@ class Cell:
 def classify(raw: str, start: int | None = None, end: int | None = None, folded: str | None = None) -> Cell:
     """A cell from its text: a number (with sign and unit), an N/A mark, a bad number or a label.
     ``folded`` is ``fold(raw)`` when the caller has it."""
-    folded = fold(raw) if folded is None else folded
+    reading = _reading(fold(raw) if folded is None else folded)
+    return Cell(reading.kind, raw, start, end, reading.value, reading.unit, reading.sign, reading.norm)
+
+
+class _Reading(NamedTuple):
+    kind: str
+    value: float | int | None = None
+    unit: str | None = None
+    sign: str | None = None
+    norm: str = ""
+
+
+@lru_cache(maxsize=8192)
+def _reading(folded: str) -> _Reading:
+    """What a (folded) cell text says; cached, as the same labels and numbers recur in every report."""
     text = _SPACE.sub("", PINYIN.sub("", folded) if "(" in folded else folded).lstrip("?\ufffd")
     if text.isascii() and text.isdigit():
-        return Cell("num", raw, start, end, int(text))
+        return _Reading("num", int(text))
     if text in _NULLS:
-        return Cell("null" if text else "blank", raw, start, end)
+        return _Reading("null" if text else "blank")
     match = _NUMBER.fullmatch(text)
     if match:
         number = match["num"].replace(",", "")
         value: float | int = float(number) if "." in number else int(number)
-        return Cell("num", raw, start, end, value, match["unit"], match["sign"])
+        return _Reading("num", value, match["unit"], match["sign"])
     if not _CJK.search(text) and re.search(r"[0-9A-Za-z]", text):
-        return Cell("bad", raw, start, end)
-    return Cell("text", raw, start, end, norm=_normalize_folded(folded))
+        return _Reading("bad")
+    return _Reading("text", norm=_normalize_folded(folded))
 
 
 def _is_value_word(text: str) -> bool:
@@ -425,6 +439,7 @@ class Row:
         return next((lab for lab in self.labels if lab.kind == kind), None)
 
 
+@lru_cache(maxsize=8192)
 def match_labels(norm: str, templates: Templates) -> tuple[list[Label], str, str]:
     """Labels a cell text names (chained labels such as ``三、本年度办理结果(一)予以公开`` give
     the last), the digits glued after the label, and any digits glued before it."""

@@ -55,6 +55,12 @@ def _char_class(excluded: str) -> str:
     return "[" + "".join(parts) + "]"
 
 
+def _starting_with(chars: str, pattern: str) -> str:
+    """``pattern``, which always starts with one of ``chars``, behind a look-ahead for them: the
+    regex engine then rejects most positions with one class test instead of trying each branch."""
+    return f"(?=[{chars}])(?:{pattern})"
+
+
 def _alternation(words: Iterable[str]) -> str:
     """Longest-first regex alternation of literal words."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
@@ -113,7 +119,10 @@ BRACKETS_RE = re.compile(
 # Document numbers and decrees; the issuing organ before them (`国发`, `国务院令`) is added by
 # ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters).
 DOC_NUMBER_RE = re.compile(
-    r"(?:〔|\[|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号|令\s*\(?第\s*\d+\s*号\)?|\d+\s*号令"
+    _starting_with(
+        r"〔\[【(令\d",
+        r"(?:〔|\[|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号|令\s*\(?第\s*\d+\s*号\)?|\d+\s*号令",
+    )
 )
 DOC_PREFIX = 10
 PIPE_ROW_RE = re.compile(r"(?m)^[^\n|]*\|[^\n|]*\|[^\n]*$")  # flattened table rows `规章 | 0 | 0 | 0 |`
@@ -126,7 +135,7 @@ def make_context(
     folded, positions = _without_pinyin(fold(text))
     context = LabelContext(folded, positions=positions)
     context.blocked = sorted([*(m.span() for m in BRACKETS_RE.finditer(folded)), *_document_numbers(folded)])
-    cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)]
+    cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)] if "|" in folded else []
     if isinstance(tables, TableResult):
         context.tables = tables.tables
         for e in tables.evidence.values():
@@ -372,13 +381,13 @@ def _known_lengths(
 ) -> dict[str, tuple[int, ...]]:
     """For each division suffix, the name lengths (without it) of the ``known`` names ending with
     it, longest first, added to ``lengths``."""
-    found: dict[str, set[int]] = {suffix: set(ks) for suffix, ks in (lengths or {}).items()}
+    found = dict(lengths or {})
     for name in known:
         for suffix in DIVISION_SUFFIXES_LONGEST_FIRST:
             if name.endswith(suffix) and len(name) > len(suffix):
-                found.setdefault(suffix, set()).add(len(name) - len(suffix))
+                found[suffix] = tuple(sorted({*found.get(suffix, ()), len(name) - len(suffix)}, reverse=True))
                 break
-    return {suffix: tuple(sorted(ks, reverse=True)) for suffix, ks in found.items()}
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -401,9 +410,18 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
     found.extend((m.start(), _fixed_end(folded, m)) for m in patterns.fixed.finditer(folded))
     found.extend(b for m in patterns.departments.finditer(folded) if (b := _department_at(folded, m)))
     for name in patterns.full_names:
-        found.extend((m.start(), m.end()) for m in re.finditer(re.escape(name), folded))
+        found.extend(_occurrences(folded, name))
     spans = [context.span(text, s, e, "AGENCY") for s, e in found if e > s and not context.is_blocked(s, e)]
     return _merge_central_prefix(text, resolve_overlaps({"AGENCY": spans}, ("AGENCY",)))
+
+
+def _occurrences(folded: str, name: str) -> list[tuple[int, int]]:
+    """Non-overlapping ``(start, end)`` of ``name`` in ``folded``, left to right."""
+    found, pos = [], folded.find(name)
+    while pos >= 0:
+        found.append((pos, pos + len(name)))
+        pos = folded.find(name, pos + len(name))
+    return found
 
 
 def _structural_agencies(folded: str, patterns: AgencyPatterns) -> tuple[list[tuple[int, int]], list[str]]:
@@ -745,7 +763,14 @@ def load_gazetteer() -> Gazetteer:
 def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
     """The division units an agency name opens with: `西安市阎良区文化旅游局` → 西安市, 阎良区
     (a unit whose name contains a word of ``common`` ends the list: `农业农村厅` is no village)."""
-    units, pos = [], 0
+    return list(_leading_units(name, common))
+
+
+@lru_cache(maxsize=8192)
+def _leading_units(name: str, common: frozenset[str]) -> tuple[str, ...]:
+    """``leading_units``, cached: the same names and division chains recur across reports."""
+    units: list[str] = []
+    pos = 0
     while m := UNIT_RE.match(name, pos):
         stem = m.group(1)
         if len(stem) < 2 and not (m.group(2) == "县" and not units):
@@ -756,7 +781,7 @@ def leading_units(name: str, common: frozenset[str] = frozenset()) -> list[str]:
             break
         units.append(m.group())
         pos = m.end()
-    return units
+    return tuple(units)
 
 
 def write_gazetteer(
@@ -806,9 +831,12 @@ def write_gazetteer(
 # YEAR
 
 YEAR_RE = re.compile(
-    r"(?:19|20)\d{2}[ ]?年度?"
-    r"|[一二][〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
-    r"|(?P<bare>(?:199\d|20[0-3]\d)(?=[\u4e00-\u9fff,]))"
+    _starting_with(
+        "12一二",
+        r"(?:19|20)\d{2}[ ]?年度?"
+        r"|[一二][〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
+        r"|(?P<bare>(?:199\d|20[0-3]\d)(?=[\u4e00-\u9fff,]))",
+    )
 )
 NOT_BEFORE_YEAR = set("0123456789.零〇○一二三四五六七八九十")
 # A bare four-digit number followed by these is a quantity, a date or a number (`2020条`, `2020号`).
@@ -883,9 +911,11 @@ FIXED_EXPRESSIONS = re.compile(
     rf"|一[{CJK}]一[{CJK}]"  # 一人一档, 一企一策
 )
 # One character class opens the pattern so that the regex engine skips quickly to candidates;
-# NUMBER_RE then checks the number's form (`1,465`, `10.2`, `一百零五`; not `2三`).
+# NUMBER_RE then checks the number's form (`1,465`, `10.2`, `一百零五`; not `2三`). The number is
+# taken whole (possessive `*+`): nothing after it can start with a digit, so a shorter one never
+# matches, and not backtracking keeps digit runs that are no count (`2021年`) cheap.
 COUNT_RE = re.compile(
-    r"(?P<num>[0-9一二两三四五六七八九十][0-9,.零〇一二两三四五六七八九十百千]*)"
+    r"(?P<num>[0-9一二两三四五六七八九十][0-9,.零〇一二两三四五六七八九十百千]*+)"
     r"(?P<mult1>[ ]?万|[ ]?亿)?(?P<approx>余|多|几)?(?P<mult2>万)?(?P<space>\s{0,3})"
     rf"(?P<unit>{_alternation(COUNT_UNITS)})"
 )
