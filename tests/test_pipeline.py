@@ -84,18 +84,24 @@ def test_a_tiny_training_run_goes_end_to_end(tmp_path):
     assert json.loads((tmp_path / "tiny_pipeline" / "meta.json").read_text())["seed"] == 0
 
 
-def test_rule_tag_dropout_hides_whole_rule_entities_from_the_model(nlp):
+def test_rule_tag_augmenter_drops_whole_rule_entities_and_repeats_disagreements(nlp):
     from spacy.training import Example
 
-    from xxgk.training import create_rule_tag_dropout
+    from xxgk.training import create_rule_tag_augmenter
 
     text = "湖北省知识产权局2016年主动公开政府信息1465条。"
-    predicted = nlp.make_doc(text)
-    reference = nlp.make_doc(text)
+    predicted, reference = nlp.make_doc(text), nlp.make_doc(text)
     assert {t.tag_ for t in predicted} >= {"B-AGENCY", "B-YEAR", "B-COUNT"}
-    dropped = next(create_rule_tag_dropout(level=1.0)(nlp, Example(predicted, reference))).predicted
-    assert [t.text for t in dropped] == [t.text for t in predicted]
-    assert {t.tag_ for t in dropped} == {"O"}
-    assert dropped._.source_text == text  # the extensions travel with the doc
-    kept = next(create_rule_tag_dropout(level=0.0)(nlp, Example(predicted, reference))).predicted
-    assert [t.tag_ for t in kept] == [t.tag_ for t in predicted]
+    reference.ents = [reference.char_span(s, e, label=label) for s, e, label in
+                      [(0, 8, "AGENCY"), (8, 13, "YEAR"), (21, 26, "COUNT")]]
+    agreeing = Example(predicted, reference)
+    dropped = list(create_rule_tag_augmenter(dropout=1.0, disagreement_copies=2)(nlp, agreeing))
+    assert len(dropped) == 1  # the rules agree with the gold entities: no extra copy
+    assert [t.text for t in dropped[0].predicted] == [t.text for t in predicted]
+    assert {t.tag_ for t in dropped[0].predicted} == {"O"}
+    assert dropped[0].predicted._.source_text == text  # the extensions travel with the doc
+
+    reference.ents = [e for e in reference.ents if e.label_ != "AGENCY"]  # gold disagrees with the rules
+    repeated = list(create_rule_tag_augmenter(disagreement_copies=2)(nlp, Example(predicted, reference)))
+    assert len(repeated) == 3
+    assert [t.tag_ for t in repeated[0].predicted] == [t.tag_ for t in predicted]

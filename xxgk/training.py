@@ -42,25 +42,53 @@ class CorpusSummary:
         return {"docs": self.docs, "spans": dict(self.spans), "misaligned": dict(self.misaligned)}
 
 
-@registry.augmenters("xxgk.rule_tag_dropout.v1")
-def create_rule_tag_dropout(level: float, seed: int = 0) -> Callable[[Language, Example], Iterator[Example]]:
-    """Augmenter: each labelling-function entity loses its rule tags (``B-``/``I-`` → ``O``) with
-    probability ``level``, so the NER learns the contexts of entities and not only the tags, and can
-    find what the rules miss."""
+@registry.augmenters("xxgk.rule_tags.v1")
+def create_rule_tag_augmenter(
+    dropout: float = 0.0, disagreement_copies: int = 0, seed: int = 0
+) -> Callable[[Language, Example], Iterator[Example]]:
+    """Augmenter for a NER that reads the labelling functions' IOB tags (token ``TAG``).
+
+    ``dropout``: each rule entity loses its tags (``B-``/``I-`` → ``O``) with this probability, so
+    the NER also learns the contexts of entities, not only the tags. ``disagreement_copies``: a
+    passage whose rule tags disagree with its gold entities is given this many extra times, so the
+    corrections the model must learn weigh more than the many passages where the rules are right.
+    """
     rng = random.Random(seed)
 
     def augment(nlp: Language, example: Example) -> Iterator[Example]:
-        if level <= 0:
-            yield example
-            return
-        predicted = example.predicted
-        tags = drop_rule_tags([t.tag_ for t in predicted], level, rng)
-        doc = Doc(nlp.vocab, words=[t.text for t in predicted], spaces=[bool(t.whitespace_) for t in predicted],
-                  tags=tags)
-        doc.user_data.update(predicted.user_data)
-        yield Example(doc, example.reference)
+        copies = 1 + (disagreement_copies if rules_disagree(example) else 0)
+        for _ in range(copies):
+            yield with_dropped_tags(nlp, example, dropout, rng) if dropout > 0 else example
 
     return augment
+
+
+def rules_disagree(example: Example) -> bool:
+    """Whether the rule tags of the predicted doc differ from the reference entities."""
+    rule_spans = set(_iob_spans([t.tag_ for t in example.predicted]))
+    gold = {(e.start_char, e.end_char, e.label_) for e in example.reference.ents}
+    starts = [t.idx for t in example.predicted] + [len(example.predicted.text)]
+    return {(starts[a], starts[b], label) for a, b, label in rule_spans} != gold
+
+
+def _iob_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
+    start, label = None, None
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and not (tag.startswith("I-") and tag[2:] == label):
+            yield start, i, label
+            start = None
+        if tag.startswith("B-"):
+            start, label = i, tag[2:]
+
+
+def with_dropped_tags(nlp: Language, example: Example, level: float, rng: random.Random) -> Example:
+    """A copy of the example whose predicted doc has rule entities dropped (``drop_rule_tags``)."""
+    predicted = example.predicted
+    tags = drop_rule_tags([t.tag_ for t in predicted], level, rng)
+    doc = Doc(nlp.vocab, words=[t.text for t in predicted], spaces=[bool(t.whitespace_) for t in predicted],
+              tags=tags)
+    doc.user_data.update(predicted.user_data)
+    return Example(doc, example.reference)
 
 
 def drop_rule_tags(tags: list[str], level: float, rng: random.Random) -> list[str]:
