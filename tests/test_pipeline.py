@@ -9,7 +9,7 @@ import spacy
 import xxgk
 from xxgk.annotations import read_jsonl, write_jsonl
 from xxgk.pipeline import BUNDLED
-from xxgk.training import train_pipeline
+from xxgk.training import CONFIG, train_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "samples" / "seeds"
@@ -82,6 +82,9 @@ def test_a_tiny_training_run_goes_end_to_end(tmp_path):
     trained = spacy.load(tmp_path / "tiny_pipeline")
     assert trained("湖北省知识产权局2016年").text == "湖北省知识产权局2016年"
     assert json.loads((tmp_path / "tiny_pipeline" / "meta.json").read_text())["seed"] == 0
+    # trained with the rule mix off (checkpoints chosen by the model's own score), shipped with the config's
+    configured = spacy.util.load_config(CONFIG)["components"]["xxgk_rule_entities"]
+    assert trained.get_pipe("xxgk_rule_entities").rule_labels == set(configured["rule_labels"])
 
 
 def test_rule_tag_augmenter_drops_whole_rule_entities_and_repeats_disagreements(nlp):

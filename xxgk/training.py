@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "training" / "configs" / "xxgk_zh.cfg"
 
 
+# The rule mix of ``xxgk_rule_entities`` switched off: during training, so that checkpoints are
+# chosen by the trained components' own dev score (the rule spans would hide them).
+MODEL_ONLY = {"components.xxgk_rule_entities.rule_labels": [], "components.xxgk_rule_entities.statements": "model"}
+
+
 @dataclass
 class CorpusSummary:
     """What went into one ``.spacy`` file."""
@@ -205,12 +210,13 @@ def train_pipeline(
     if max_steps is not None:
         overrides["training.max_steps"] = max_steps
     started = time.perf_counter()
-    spacy_train(config_path, work_dir / "model", overrides=overrides)
+    spacy_train(config_path, work_dir / "model", overrides={**overrides, **MODEL_ONLY})
     seconds = time.perf_counter() - started
     best = work_dir / "model" / "model-best"
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(best, output)
+    restore_rule_mix(output, config_path, overrides)
     if temporary_work_dir:
         shutil.rmtree(work_dir)
     meta_path = output / "meta.json"
@@ -223,7 +229,15 @@ def train_pipeline(
     return meta
 
 
-MODEL_ONLY = {"components.xxgk_rule_entities.rule_labels": [], "components.xxgk_rule_entities.statements": "model"}
+
+
+def restore_rule_mix(pipeline_dir: Path, config_path: Path, overrides: dict[str, Any]) -> None:
+    """Give the trained pipeline the rule mix of its config (trained with ``MODEL_ONLY``); the
+    component has no weights, so only ``config.cfg`` changes."""
+    final = spacy.util.load_config(config_path, overrides=overrides, interpolate=True)
+    config = spacy.util.load_config(pipeline_dir / "config.cfg")
+    config["components"]["xxgk_rule_entities"] = final["components"]["xxgk_rule_entities"]
+    config.to_disk(pipeline_dir / "config.cfg")
 
 
 def learning_curve(gold: Path, out_dir: Path, *, fractions: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 1.0),
