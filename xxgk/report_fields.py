@@ -109,7 +109,7 @@ def report_year(text: str) -> int | None:
         year = _title_year(remove_pinyin(folded[title[0] : title[1]]))
         if year is not None:
             return year
-    for pattern in (_PERIOD, _SELF_REFERENCE):
+    for pattern in _preamble_year_patterns(folded):
         for m in pattern.finditer(folded, 0, 3000):
             year = _to_year(m.group(1))
             if year is not None:
@@ -182,7 +182,15 @@ def _text_of(lines: list[Line], title: tuple[int, int, int]) -> str:
 
 
 def _is_title(s: str) -> bool:
-    return len(s) <= 80 and not _NOT_TITLE.match(s) and bool(_TITLE.search(s))
+    if len(s) > 80 or ("报告" not in s and "年报" not in s):  # cheap: _TITLE needs one of them
+        return False
+    return not _NOT_TITLE.match(s) and bool(_TITLE.search(s))
+
+
+def _preamble_year_patterns(folded: str) -> tuple[re.Pattern, ...]:
+    """``_PERIOD`` and ``_SELF_REFERENCE``, without ``_PERIOD`` when the first 3,000 characters
+    lack the ``31`` it needs (it would try every numeral of the text)."""
+    return (_PERIOD, _SELF_REFERENCE) if folded.find("31", 0, 3000) >= 0 else (_SELF_REFERENCE,)
 
 
 def _issuer_in_title(folded: str, start: int, end: int) -> tuple[int, int] | None:

@@ -259,35 +259,48 @@ def _is_value_word(text: str) -> bool:
     return not _CJK.search(text) and bool(re.search(r"\d[A-Za-z]|[A-Za-z]\d|^[A-Za-z]{1,2}$", text))
 
 
-def _split_piece(folded: str, start: int, end: int, original: str) -> list[Cell]:
-    """Cells of one piece of a line: a label and/or space-separated values after it."""
-    piece = folded[start:end].strip()
+class _Piece(NamedTuple):
+    """A cell of a line, by offsets into the line, and what its text says."""
+
+    start: int
+    end: int
+    reading: _Reading
+
+
+_BLANK = _Reading("blank")
+
+
+def _split_piece(line: str, start: int, end: int) -> list[_Piece]:
+    """Cells of one piece of a (folded) line: a label and/or space-separated values after it."""
+    piece = line[start:end].strip()
     if not piece:
         return []
     if not _SPACE.search(piece):
-        s = folded.index(piece, start)
-        return [classify(original[s : s + len(piece)], s, s + len(piece), piece)]
+        s = line.index(piece, start)
+        return [_Piece(s, s + len(piece), _reading(piece))]
     words = [
-        (m.start() + start, m.end() + start)
-        for m in re.finditer(r"\S+", folded[start:end])
-        if m.group() not in ("?", "\ufffd")
+        (m.start(), m.end()) for m in _WORD.finditer(line, start, end) if m.group() not in ("?", "\ufffd")
     ]
     if not words:
         return []
     first_value = len(words)
-    while first_value > 0 and _is_value_word(folded[words[first_value - 1][0] : words[first_value - 1][1]]):
+    while first_value > 0 and _is_value_word(line[words[first_value - 1][0] : words[first_value - 1][1]]):
         first_value -= 1
     cells = []
     if first_value > 0:
         s, e = words[0][0], words[first_value - 1][1]
-        cells.append(classify(original[s:e], s, e, folded[s:e]))
-    cells += [classify(original[s:e], s, e, folded[s:e]) for s, e in words[first_value:]]
+        cells.append(_Piece(s, e, _reading(line[s:e])))
+    cells += [_Piece(s, e, _reading(line[s:e])) for s, e in words[first_value:]]
     return cells
 
 
-def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] | None:
-    """Cells of one line; None for a line that only separates cells (blank or a lone ``|``)."""
-    line = folded[start:end]
+_WORD = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=8192)
+def _line_layout(line: str) -> tuple[_Piece, ...] | None:
+    """Cells of one (folded) line by offsets into it; None for a line that only separates cells
+    (blank or a lone ``|``). Cached: table layouts repeat the same lines (``0 |``, ``规章 |``)."""
     stripped = line.strip()
     if not stripped or stripped == "|":
         return None
@@ -297,25 +310,36 @@ def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] 
         or stripped[0] in "|:-"
         and _RULE_LINE.match(stripped)
     ):
-        return []
+        return ()
     if "|" not in stripped and not _SPACE.search(stripped):  # one cell
-        s = start + line.index(stripped)
-        return [classify(original[s : s + len(stripped)], s, s + len(stripped), stripped)]
+        s = line.index(stripped)
+        return (_Piece(s, s + len(stripped), _reading(stripped)),)
     if "|" not in line:
-        return _split_piece(folded, start, end, original)
-    cells: list[Cell] = []
-    pos = start
+        return tuple(_split_piece(line, 0, len(line)))
+    cells: list[_Piece] = []
+    pos = 0
     for piece in line.split("|"):
         piece_end = pos + len(piece)
         if piece.strip():
-            cells += _split_piece(folded, pos, piece_end, original)
+            cells += _split_piece(line, pos, piece_end)
         elif piece:
-            cells.append(Cell("blank", "", pos, pos))
+            cells.append(_Piece(pos, pos, _BLANK))
         pos = piece_end + 1
-    first_text = next((i for i, c in enumerate(cells) if c.kind == "text"), None)
+    first_text = next((i for i, c in enumerate(cells) if c.reading.kind == "text"), None)
     if first_text:  # blank pieces before a label on its line are spanned label cells
-        cells = [c for c in cells[:first_text] if c.kind != "blank"] + cells[first_text:]
-    return cells
+        cells = [c for c in cells[:first_text] if c.reading.kind != "blank"] + cells[first_text:]
+    return tuple(cells)
+
+
+def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] | None:
+    """Cells of one line, with offsets into the text; None for a line that only separates cells."""
+    layout = _line_layout(folded[start:end])
+    if layout is None:
+        return None
+    return [
+        Cell(r.kind, original[start + a : start + b], start + a, start + b, r.value, r.unit, r.sign, r.norm)
+        for a, b, r in layout
+    ]
 
 
 def text_cells(text: str, folded: str | None = None) -> list[Cell]:
@@ -340,7 +364,8 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     out: list[Cell] = []
     for cells, gap, start in lines:
         expected = row_gap if cells[0].kind == "text" else usual
-        out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
+        if gap > expected:
+            out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
         out += cells
     return out
 
@@ -353,8 +378,10 @@ def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
     layout that ends every row with a separator line (``|``) must not get a blank cell there."""
     gaps: Counter[int] = Counter()
     for (cells, gap, _), (before, _, _) in zip(lines[1:], lines):
+        if cells[0].kind != "text":
+            continue
         last = next((c for c in reversed(before) if c.kind != "blank"), None)
-        if cells[0].kind == "text" and last is not None and last.kind == "num":
+        if last is not None and last.kind == "num":
             gaps[gap] += 1
     return max(usual, gaps.most_common(1)[0][0]) if gaps else usual
 

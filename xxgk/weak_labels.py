@@ -237,7 +237,7 @@ ORGAN_SUFFIXES = _guarded(
     "中心/工作|任务|环节|位置 研究院 研究所 派出所 司法所 财政所 卫生院 领导小组办公室 "
     "领导小组 残联 妇联 总工会 团委 科协 文联 侨联 工商联"
 )
-ORGANS_LONGEST_FIRST = sorted(ORGAN_SUFFIXES, key=len, reverse=True)
+ORGAN_LENGTHS_LONGEST_FIRST = sorted({len(s) for s in ORGAN_SUFFIXES}, reverse=True)
 # Verbs that open sub-unit names (`公开办`, `服务中心`, `审批科`), unlike `设立…`, `紧紧围绕…`.
 SUBUNIT_VERBS = set(
     "公开 服务 管理 审批 监督 执法 保障 建设 发展 改革 规划 协调 督查 应急 信访 宣传 统战 组织 指挥 调解 "
@@ -403,7 +403,7 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
     found, heads = _structural_agencies(folded, patterns)
     # names found once at a clear boundary are known for the whole report (`外海街道` after `提高`)
     learned = {u for head in heads for u in leading_units(head, patterns.verbs) if not patterns.is_known(u)}
-    if any(folded.count(unit) > 1 for unit in learned):
+    if any(_occurs_twice(folded, unit) for unit in learned):
         lengths = _known_lengths(learned, patterns.known_lengths)
         patterns = replace(patterns, learned=patterns.learned | learned, known_lengths=lengths)
         found, _ = _structural_agencies(folded, patterns)
@@ -413,6 +413,12 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
         found.extend(_occurrences(folded, name))
     spans = [context.span(text, s, e, "AGENCY") for s, e in found if e > s and not context.is_blocked(s, e)]
     return _merge_central_prefix(text, resolve_overlaps({"AGENCY": spans}, ("AGENCY",)))
+
+
+def _occurs_twice(folded: str, name: str) -> bool:
+    """Whether ``name`` occurs at least twice, without overlap (``str.count`` > 1, stopping early)."""
+    first = folded.find(name)
+    return first >= 0 and folded.find(name, first + len(name)) >= 0
 
 
 def _occurrences(folded: str, name: str) -> list[tuple[int, int]]:
@@ -551,7 +557,16 @@ def _is_unit(name: str, unit: str, suffix: re.Match, patterns: AgencyPatterns) -
     if len(name) < 2 or not patterns.loose.fullmatch(name):
         return False
     words = patterns.verbs if suffix.group() in TOWN_SUFFIXES else patterns.not_names
-    return not any(name[i : i + 2] in words for i in range(len(name) - 1))
+    return not _has_word(name, words)
+
+
+def _has_word(name: str, words: frozenset[str]) -> bool:
+    """Whether one of the two-character ``words`` occurs in ``name`` (a loop: on this hot path
+    ``any`` over a generator costs more)."""
+    for i in range(len(name) - 1):  # noqa: SIM110
+        if name[i : i + 2] in words:
+            return True
+    return False
 
 
 def _head_start(
@@ -562,8 +577,12 @@ def _head_start(
     two or three characters that start at a word boundary."""
     pos, end = anchor.span()
     suffix = anchor.group()
+    known, learned = patterns.known, patterns.learned
     for k in patterns.known_lengths.get(suffix, ()):
-        if k <= pos - floor and patterns.is_known(folded[pos - k : end]):
+        if k > pos - floor:
+            continue
+        name = folded[pos - k : end]
+        if name in known or name in learned:
             return _with_province(folded, pos - k, floor), True
     if suffix in TOWN_SUFFIXES or suffix in COUNTY_SUFFIXES:
         # town names are often common words (`团结乡`, `周家桥街道`): only verbs exclude them
@@ -572,8 +591,7 @@ def _head_start(
         for start in range(pos - shortest, max(floor, pos - longest) - 1, -1):
             if not patterns.name.fullmatch(folded, start, pos):
                 break
-            name = folded[start:pos]
-            if any(name[i : i + 2] in words for i in range(len(name) - 1)):
+            if _has_word(folded[start:pos], words):
                 break
             if _at_boundary(folded, start):
                 return _with_province(folded, start, floor), True
@@ -592,7 +610,10 @@ def _at_boundary(folded: str, start: int) -> bool:
 
 def _province_before(folded: str, start: int) -> int:
     """Length of a province name (without 省) that ends at ``start`` (`广东从化`), else 0."""
-    return next((k for k in (3, 2) if folded[max(0, start - k) : start] in PROVINCE_SET), 0)
+    for k in (3, 2):
+        if folded[max(0, start - k) : start] in PROVINCE_SET:
+            return k
+    return 0
 
 
 def _with_province(folded: str, start: int, floor: int) -> int:
@@ -690,7 +711,11 @@ def _is_gazetteer_name(name: str) -> bool:
 
 
 def _organ_suffix(name: str) -> str | None:
-    return next((s for s in ORGANS_LONGEST_FIRST if name.endswith(s)), None)
+    """The longest organ suffix ``name`` ends with (one set look-up per suffix length)."""
+    for length in ORGAN_LENGTHS_LONGEST_FIRST:
+        if name[-length:] in ORGAN_SUFFIXES:
+            return name[-length:]
+    return None
 
 
 def division_names(lexicon_lines: Iterable[str]) -> list[str]:
@@ -930,6 +955,8 @@ NOT_A_QUANTITY_BEFORE = re.compile(
     r"(?:前|第[^,。;]{0,4}至|每[^,。;]{0,3}(?:周|月|日|天|年|季度?)[^,。;]{0,8})$"
 )
 SESSION_AFTER = re.compile(r"(?:全会|全体会议|会议|大会|常委会)")
+NOT_ONE_BEFORE = re.compile(r"(?:无|未发生|没有|未有|上|下)$")
+CJK_RE = re.compile(f"[{CJK}]")
 
 
 def label_counts(text: str, context: LabelContext) -> list[Span]:
@@ -960,13 +987,11 @@ def _is_count(folded: str, m: re.Match) -> bool:
         return False
     if num == "一" and unit == "方面":
         return False  # `一方面…另一方面`
-    if num == "一" and unit in INDEFINITE_UNITS and re.match(rf"[{CJK}]", folded[end : end + 1]):
+    if num == "一" and unit in INDEFINITE_UNITS and CJK_RE.match(folded, end):
         return False  # `作为一项重要工作`, `一个窗口`: indefinite article, not a quantity
     if NOT_A_QUANTITY_BEFORE.search(folded, max(0, m.start() - 12), m.start()):
         return False
-    if num == "一" and re.search(
-        r"(?:无|未发生|没有|未有|上|下)$", folded[max(0, m.start() - 3) : m.start()]
-    ):
+    if num == "一" and NOT_ONE_BEFORE.search(folded[max(0, m.start() - 3) : m.start()]):
         return False  # `无一例`, `未发生一起`, `下一篇`
     if unit == "次" and SESSION_AFTER.match(folded, end):
         return False  # `十七届五次全会`: a session, not a count
@@ -1448,7 +1473,8 @@ def weak_annotate(
 def resolve_overlaps(found: dict[str, list[Span]], labels: tuple[str, ...]) -> list[Span]:
     """Non-overlapping spans of ``labels``: longer spans first, then by the order of ``labels``."""
     candidates = [s for label in labels for s in found.get(label, [])]
-    candidates.sort(key=lambda s: (-(s.end - s.start), labels.index(s.label), s.start))
+    rank = {label: i for i, label in enumerate(labels)}
+    candidates.sort(key=lambda s: (-(s.end - s.start), rank[s.label], s.start))
     taken: list[Span] = []
     starts: list[int] = []
     for span in candidates:
