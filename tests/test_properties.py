@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.util import get_words_and_spaces
 
 from xxgk.checks import flatten, run_checks
 from xxgk.extraction import analyse_rules, build_record
@@ -24,7 +25,7 @@ from xxgk.reading import ReadError, decode_text, document_from_text, html_docume
 from xxgk.records import Document, Grid, ReadFailure
 from xxgk.sectioning import find_sections, locate_boilerplate
 from xxgk.tables import parse_tables
-from xxgk.tokenizer import split_tokens
+from xxgk.tokenizer import split_tokens, words_and_spaces
 from xxgk.weak_labels import weak_annotate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
@@ -473,6 +474,19 @@ def test_split_tokens_keeps_the_text_and_cuts_at_every_boundary(pieces, cuts):
         offset += len(word) + space
     inner_cuts = {c for c in cuts if any(a < c < a + len(w) for a, w in word_spans(words, spaces))}
     assert inner_cuts <= starts
+
+
+@examples(300)
+@given(st.text("政务 \n\t公开2021", max_size=30), st.lists(st.integers(0, 5), max_size=10))
+def test_words_and_spaces_aligns_like_spacy_in_one_pass(text, cuts):
+    words = [piece for word in text.split() for piece in cut_word(word, cuts)]
+    assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+def cut_word(word, cuts):
+    """The word cut at the first of ``cuts`` that falls inside it (a segmenter's choice)."""
+    inside = [c for c in cuts if 0 < c < len(word)]
+    return [word[: inside[0]], word[inside[0] :]] if inside else [word]
 
 
 def word_spans(words, spaces):

@@ -113,35 +113,37 @@ def _best_score(scores, i: int) -> float:
 
 @Language.factory(
     "xxgk_rule_entities",
-    default_config={"rule_labels": [], "prefer": "model", "statements": "model"},
+    default_config={"rule_labels": [], "model_labels": None, "prefer": "model", "statements": "model"},
 )
-def make_rule_entities(nlp: Language, name: str, rule_labels: list[str], prefer: str,
-                       statements: str) -> RuleEntities:
-    return RuleEntities(rule_labels, prefer, statements)
+def make_rule_entities(nlp: Language, name: str, rule_labels: list[str], model_labels: list[str] | None,
+                       prefer: str, statements: str) -> RuleEntities:
+    return RuleEntities(rule_labels, model_labels, prefer, statements)
 
 
 class RuleEntities:
     """Combines the trained components' spans with the weak labellers', as the config says.
 
-    ``rule_labels``: entity labels the labelling functions contribute; their spans join the model's,
-    and where a rule span and a model span overlap, ``prefer`` (``rules`` or ``model``) decides.
-    ``statements``: ``model`` (spancat only), ``rules`` (labelling functions only), or ``union``
-    (both, ``prefer`` deciding overlaps).
+    ``rule_labels``: entity labels the labelling functions contribute; ``model_labels``: those the
+    NER contributes (``null``: all). Where a rule span and a model span overlap, ``prefer``
+    (``rules`` or ``model``) decides. ``statements``: ``model`` (spancat only), ``rules``
+    (labelling functions only), or ``union`` (both, ``prefer`` deciding overlaps).
     """
 
-    def __init__(self, rule_labels: list[str], prefer: str, statements: str):
+    def __init__(self, rule_labels: list[str], model_labels: list[str] | None, prefer: str, statements: str):
         if prefer not in {"rules", "model"} or statements not in {"model", "rules", "union"}:
             raise ValueError(f"xxgk_rule_entities: bad prefer={prefer!r} or statements={statements!r}")
         self.rule_labels = set(rule_labels)
+        self.model_labels = None if model_labels is None else set(model_labels)
         self.prefer = prefer
         self.statements = statements
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self.rule_labels and self.statements == "model":
+        if not self.rule_labels and self.model_labels is None and self.statements == "model":
             return doc
         weak = doc._.weak or weak_annotate(text_of(doc))
         rules = _aligned(doc, [s for s in weak.entities if s.label in self.rule_labels])
-        doc.ents = self._combine(list(doc.ents), rules)
+        model = [e for e in doc.ents if self.model_labels is None or e.label_ in self.model_labels]
+        doc.ents = self._combine(model, rules)
         if self.statements != "model":
             rule_statements = _aligned(doc, weak.statements)
             model = [] if self.statements == "rules" else list(doc.spans.get(STATEMENTS_KEY, []))

@@ -9,9 +9,10 @@ annotation travels on the doc (``doc._.weak``) so the pipeline does not compute 
 
 from __future__ import annotations
 
+from spacy.errors import Errors
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces, registry
+from spacy.util import registry
 
 from .weak_labels import weak_annotate
 
@@ -48,9 +49,36 @@ class BoundaryTokenizer(ChineseTokenizer):
     def segment(self, text: str) -> tuple[list[str], list[bool]]:
         """The segmenter's words and spaces (pkuseg directly, without building a Doc)."""
         if self.segmenter == Segmenter.pkuseg and self.pkuseg_seg is not None:
-            return get_words_and_spaces(self.pkuseg_seg.cut(text), text)
+            return words_and_spaces(self.pkuseg_seg.cut(text), text)
         base = super().__call__(text)
         return [t.text for t in base], [bool(t.whitespace_) for t in base]
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """The segmenter's words aligned to the text, as ``spacy.util.get_words_and_spaces`` does
+    (white space the segmenter dropped becomes tokens or trailing spaces), in one linear pass:
+    spaCy's version slices the rest of the text for every word, quadratic on long reports."""
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise ValueError(Errors.E194.format(text=text[:200], words=words[:50]))
+    out_words, out_spaces, position = [], [], 0
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, position)
+        if start < 0:
+            raise ValueError(Errors.E194.format(text=text[:200], words=words[:50]))
+        if start > position:
+            out_words.append(text[position:start])
+            out_spaces.append(False)
+        out_words.append(word)
+        position = start + len(word)
+        space = position < len(text) and text[position] == " "
+        out_spaces.append(space)
+        position += space
+    if position < len(text):
+        out_words.append(text[position:])
+        out_spaces.append(False)
+    return out_words, out_spaces
 
 
 def rule_tags(words: list[str], spaces: list[bool], entities) -> list[str]:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 from spacy.util import registry
 
-from . import components  # noqa: F401  (registers factories)
+from . import __version__, components  # noqa: F401  (components: registers factories)
 from .annotations import ENTITY_LABELS, STATEMENT_LABELS, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,7 +221,7 @@ def train_pipeline(
         shutil.rmtree(work_dir)
     meta_path = output / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta.update({"name": output.name, "training_seconds": round(seconds, 1), "seed": seed,
+    meta.update({"name": output.name, "version": __version__, "training_seconds": round(seconds, 1), "seed": seed,
                  "training_data": {name: s.to_json() for name, s in summaries.items()},
                  "annotation_files": [str(p) for p in annotation_files],
                  "silver_files": [str(p) for p in silver_files or []]})
