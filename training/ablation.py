@@ -6,7 +6,7 @@ asked the way it arises for a user with unannotated reports: gold spans of one h
 train split are thrown away and replaced by weak labels (silver), and training on
 half-gold + half-silver is compared with training on the gold half alone.
 
-Run: python training/ablation.py --default-model /path/to/pkuseg/models/default [--max-steps 600]
+Run: python training/ablation.py --default-model /path/to/pkuseg/models/default [--max-steps N]
 (the research-only default model is used locally for comparison, never bundled)
 """
 
@@ -47,7 +47,7 @@ def dev_scores(gold: Path, pipeline: Path) -> dict:
     return score(dev, predict_records(dev, str(pipeline))).to_json()
 
 
-def main(default_model: Path = typer.Option(None), max_steps: int = typer.Option(600), seed: int = 0,
+def main(default_model: Path = typer.Option(None), max_steps: int = typer.Option(None, help="Override training.max_steps (default: the config's)"), seed: int = 0,
          gold: Path = ROOT / "annotations" / "gold.jsonl",
          output: Path = ROOT / "training" / "ablation.json") -> None:
     runs = {"char segmentation": (gold, char_segmentation(), None),
