@@ -247,8 +247,25 @@ def _init_worker(kwargs: dict[str, Any]) -> None:
     _WORKER = Processor(**kwargs)
 
 
-def _work(tasks: list[Task]) -> list[dict[str, Any]]:
-    return _WORKER.process(tasks)
+def _work(tasks: list[Task]) -> list[Written]:
+    return written(_WORKER.process(tasks))
+
+
+@dataclass
+class Written:
+    """One output record as its JSONL line, with what the run summary needs. Workers send these,
+    so the records are serialised in parallel and only strings cross between processes."""
+
+    line: str
+    uid: str
+    chars: int
+    warnings: int
+    error: str | None
+
+
+def written(records: list[dict[str, Any]]) -> list[Written]:
+    return [Written(json.dumps(r, ensure_ascii=False) + "\n", r["id"], r.get("chars", 0), len(r.get("warnings", [])),
+                    r.get("error")) for r in records]
 
 
 # ---------------------------------------------------------------- output
@@ -266,8 +283,8 @@ class JsonlSink:
         self.file = path.open("a", encoding="utf-8")
         self.synced = time.monotonic()
 
-    def write(self, records: list[dict[str, Any]]) -> None:
-        self.file.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    def write(self, records: list[Written]) -> None:
+        self.file.write("".join(r.line for r in records))
         self.file.flush()
         if time.monotonic() - self.synced >= self.sync_seconds:
             self.sync()
@@ -352,7 +369,7 @@ def run_extract(
             sink.write(records)
             _account(summary, records)
             if progress:
-                progress.update(len(records), sum(r.get("chars", 0) for r in records))
+                progress.update(len(records), sum(r.chars for r in records))
     finally:
         sink.close()
         if progress:
@@ -377,11 +394,12 @@ def _skip_done(tasks: Iterable[Task], skip: set[str], summary: Summary) -> Itera
         yield task
 
 
-def _run_batches(batches: Iterator[list[Task]], worker_args: dict[str, Any], n_process: int) -> Iterator[list]:
+def _run_batches(batches: Iterator[list[Task]], worker_args: dict[str, Any],
+                 n_process: int) -> Iterator[list[Written]]:
     if n_process <= 1:
         processor = Processor(**worker_args)
         for batch in batches:
-            yield processor.process(batch)
+            yield written(processor.process(batch))
         return
     with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker, initargs=(worker_args,)) as pool:
         pending: list[Future] = []
@@ -393,15 +411,15 @@ def _run_batches(batches: Iterator[list[Task]], worker_args: dict[str, Any], n_p
             yield future.result()
 
 
-def _account(summary: Summary, records: list[dict[str, Any]]) -> None:
+def _account(summary: Summary, records: list[Written]) -> None:
     for record in records:
-        if "error" in record:
+        if record.error is not None:
             summary.failed += 1
-            summary.failures.append({"id": record["id"], "error": record["error"]})
+            summary.failures.append({"id": record.uid, "error": record.error})
         else:
             summary.ok += 1
-            summary.warnings += len(record.get("warnings", []))
-            summary.chars += record.get("chars", 0)
+            summary.warnings += record.warnings
+            summary.chars += record.chars
 
 
 class Progress:
