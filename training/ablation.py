@@ -19,7 +19,7 @@ from pathlib import Path
 
 import typer
 
-from xxgk.annotations import read_jsonl, write_jsonl
+from xxgk.annotations import read_jsonl, records_in_split, write_jsonl
 from xxgk.evaluation import predict_records, score
 from xxgk.training import MODEL_ONLY, ROOT, train_pipeline
 
@@ -43,7 +43,7 @@ def halves(gold: Path, tmp: Path, seed: int) -> tuple[Path, Path]:
 
 
 def dev_scores(gold: Path, pipeline: Path) -> dict:
-    dev = [r for r in read_jsonl(gold) if r["meta"]["split"] == "dev"]
+    dev = records_in_split(gold, "dev")
     return score(dev, predict_records(dev, str(pipeline))).to_json()
 
 

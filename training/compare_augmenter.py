@@ -16,8 +16,9 @@ import tempfile
 from pathlib import Path
 
 import typer
-from compare_rule_mix import ALL, SETTINGS, mix_scores, split_records, summary_line
+from compare_rule_mix import ALL, SETTINGS, mix_scores, summary_line
 
+from xxgk.annotations import records_in_split
 from xxgk.training import ROOT, train_pipeline
 
 AUGMENTERS = {
@@ -37,7 +38,7 @@ MIXES = {
 
 def main(seeds: list[int] = typer.Option([0]), overrides: str = typer.Option("{}", help="Config overrides (JSON)"),
          gold: Path = ROOT / "annotations" / "gold.jsonl") -> None:
-    dev = split_records(gold, "dev")
+    dev = records_in_split(gold, "dev")
     base = json.loads(overrides)
     for name, augmenter in AUGMENTERS.items():
         run_overrides = dict(base)

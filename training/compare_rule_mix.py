@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from xxgk.annotations import read_jsonl
+from xxgk.annotations import records_in_split
 from xxgk.evaluation import score
 from xxgk.extraction import build_record
 from xxgk.pipeline import analysis_from_doc, load_pipeline, make_docs
@@ -53,12 +53,8 @@ def summary_line(scores: dict) -> str:
             f"PROBLEM {stm['PROBLEM']['f']:.3f}")
 
 
-def split_records(gold: Path, split: str) -> list[dict]:
-    return [r for r in read_jsonl(gold) if r.get("meta", {}).get("split") == split]
-
-
 def main(pipeline: Path, split: str = "dev", gold: Path = ROOT / "annotations" / "gold.jsonl") -> None:
-    records = split_records(gold, split)
+    records = records_in_split(gold, split)
     print(f"{len(records)} {split} records; micro F1 entities, overlap F1 MEASURE / PROBLEM")
     for name, config in SETTINGS.items():
         print(f"{name:50} {summary_line(mix_scores(pipeline, records, config))}")

@@ -29,6 +29,11 @@ class Problem:
 
 # ---------------------------------------------------------------- files
 
+def records_in_split(path: str | Path, split: str | None) -> list[dict[str, Any]]:
+    """The records of a JSONL file whose ``meta.split`` is ``split`` (all of them for ``None``)."""
+    return [r for r in read_jsonl(path) if split is None or r.get("meta", {}).get("split") == split]
+
+
 def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
     with Path(path).open(encoding="utf-8") as f:
         for n, line in enumerate(f, 1):

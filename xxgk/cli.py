@@ -191,10 +191,10 @@ def evaluate(
     rules_only: bool = typer.Option(False, "--rules-only", help="Score only the rules baseline"),
 ) -> None:
     """Score the pipeline and the rules-only baseline on a gold file, side by side."""
-    from .annotations import read_jsonl
+    from .annotations import records_in_split
     from .evaluation import error_report, format_table, predict_records, score
 
-    records = [r for r in read_jsonl(gold) if split is None or r.get("meta", {}).get("split") == split]
+    records = records_in_split(gold, split)
     if not records:
         raise typer.BadParameter(f"{gold}: no gold records" + (f" in split {split!r}" if split else ""))
     predictors = {"rules": (None, True)}

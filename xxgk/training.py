@@ -32,7 +32,8 @@ CONFIG = ROOT / "training" / "configs" / "xxgk_zh.cfg"
 
 # The rule mix of ``xxgk_rule_entities`` switched off: during training, so that checkpoints are
 # chosen by the trained components' own dev score (the rule spans would hide them).
-MODEL_ONLY = {"components.xxgk_rule_entities.rule_labels": [], "components.xxgk_rule_entities.statements": "model"}
+MODEL_ONLY = {"components.xxgk_rule_entities.rule_labels": [], "components.xxgk_rule_entities.model_labels": None,
+              "components.xxgk_rule_entities.statements": "model"}
 
 
 @dataclass
@@ -69,21 +70,10 @@ def create_rule_tag_augmenter(
 
 
 def rules_disagree(example: Example) -> bool:
-    """Whether the rule tags of the predicted doc differ from the reference entities."""
-    rule_spans = set(_iob_spans([t.tag_ for t in example.predicted]))
-    gold = {(e.start_char, e.end_char, e.label_) for e in example.reference.ents}
-    starts = [t.idx for t in example.predicted] + [len(example.predicted.text)]
-    return {(starts[a], starts[b], label) for a, b, label in rule_spans} != gold
-
-
-def _iob_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
-    start, label = None, None
-    for i, tag in enumerate([*tags, "O"]):
-        if start is not None and not (tag.startswith("I-") and tag[2:] == label):
-            yield start, i, label
-            start = None
-        if tag.startswith("B-"):
-            start, label = i, tag[2:]
+    """Whether the labelling functions' entities (which the tokenizer turned into the predicted
+    doc's tags) differ from the reference entities."""
+    rules = {(s.start, s.end, s.label) for s in example.predicted._.weak.entities}
+    return rules != {(e.start_char, e.end_char, e.label_) for e in example.reference.ents}
 
 
 def with_dropped_tags(nlp: Language, example: Example, level: float, rng: random.Random) -> Example:
@@ -229,8 +219,6 @@ def train_pipeline(
     return meta
 
 
-
-
 def restore_rule_mix(pipeline_dir: Path, config_path: Path, overrides: dict[str, Any]) -> None:
     """Give the trained pipeline the rule mix of its config (trained with ``MODEL_ONLY``); the
     component has no weights, so only ``config.cfg`` changes."""
@@ -246,10 +234,10 @@ def learning_curve(gold: Path, out_dir: Path, *, fractions: tuple[float, ...] = 
 
     The trained components are scored alone (the rule mix of ``xxgk_rule_entities`` switched off),
     so that the curve shows what more annotation buys the model."""
-    from .annotations import read_jsonl
+    from .annotations import records_in_split
     from .evaluation import predict_records, score
 
-    dev = [r for r in read_jsonl(gold) if r.get("meta", {}).get("split") == "dev"]
+    dev = records_in_split(gold, "dev")
     points = []
     for fraction in fractions:
         model_dir = out_dir / f"model-{int(fraction * 100)}"
