@@ -103,6 +103,8 @@ def test_rule_tag_augmenter_drops_whole_rule_entities_and_repeats_disagreements(
     assert [t.text for t in dropped[0].predicted] == [t.text for t in predicted]
     assert {t.tag_ for t in dropped[0].predicted} == {"O"}
     assert dropped[0].predicted._.source_text == text  # the extensions travel with the doc
+    only_agencies = list(create_rule_tag_augmenter(dropout=1.0, dropout_labels=["AGENCY"])(nlp, agreeing))
+    assert {t.tag_[2:] for t in only_agencies[0].predicted} == {"", "YEAR", "COUNT"}
 
     reference.ents = [e for e in reference.ents if e.label_ != "AGENCY"]  # gold disagrees with the rules
     repeated = list(create_rule_tag_augmenter(disagreement_copies=2)(nlp, Example(predicted, reference)))

@@ -34,15 +34,20 @@ SETTINGS = {
 }
 
 
-def mix_scores(pipeline: Path, records: list[dict], config: dict) -> dict:
-    """Scores of the pipeline on the records with ``xxgk_rule_entities`` set to ``config``."""
+def mix_outputs(pipeline: Path, records: list[dict], config: dict) -> list[dict]:
+    """Output records of the pipeline on the records' texts with ``xxgk_rule_entities`` set to ``config``."""
     documents = [document_from_text(r["text"], r["id"], r["id"]) for r in records]
     nlp = load_pipeline(pipeline)
     if "xxgk_rule_entities" in nlp.pipe_names:
         nlp.remove_pipe("xxgk_rule_entities")
     nlp.add_pipe("xxgk_rule_entities", before="xxgk_counts", config={"model_labels": None, **config})
     docs = nlp.pipe(make_docs(nlp, documents))
-    return score(records, [build_record(d, analysis_from_doc(doc), {}) for d, doc in zip(documents, docs)]).to_json()
+    return [build_record(d, analysis_from_doc(doc), {}) for d, doc in zip(documents, docs)]
+
+
+def mix_scores(pipeline: Path, records: list[dict], config: dict) -> dict:
+    """Scores of the pipeline on the records with ``xxgk_rule_entities`` set to ``config``."""
+    return score(records, mix_outputs(pipeline, records, config)).to_json()
 
 
 def summary_line(scores: dict) -> str:

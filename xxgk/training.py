@@ -50,12 +50,13 @@ class CorpusSummary:
 
 @registry.augmenters("xxgk.rule_tags.v1")
 def create_rule_tag_augmenter(
-    dropout: float = 0.0, disagreement_copies: int = 0, seed: int = 0
+    dropout: float = 0.0, disagreement_copies: int = 0, dropout_labels: list[str] | None = None, seed: int = 0
 ) -> Callable[[Language, Example], Iterator[Example]]:
     """Augmenter for a NER that reads the labelling functions' IOB tags (token ``TAG``).
 
     ``dropout``: each rule entity loses its tags (``B-``/``I-`` → ``O``) with this probability, so
-    the NER also learns the contexts of entities, not only the tags. ``disagreement_copies``: a
+    the NER also learns the contexts of entities, not only the tags; ``dropout_labels`` limits it to
+    entities of these labels (``null``: all). ``disagreement_copies``: a
     passage whose rule tags disagree with its gold entities is given this many extra times, so the
     corrections the model must learn weigh more than the many passages where the rules are right.
     """
@@ -64,7 +65,7 @@ def create_rule_tag_augmenter(
     def augment(nlp: Language, example: Example) -> Iterator[Example]:
         copies = 1 + (disagreement_copies if rules_disagree(example) else 0)
         for _ in range(copies):
-            yield with_dropped_tags(nlp, example, dropout, rng) if dropout > 0 else example
+            yield with_dropped_tags(nlp, example, dropout, rng, dropout_labels) if dropout > 0 else example
 
     return augment
 
@@ -76,23 +77,25 @@ def rules_disagree(example: Example) -> bool:
     return rules != {(e.start_char, e.end_char, e.label_) for e in example.reference.ents}
 
 
-def with_dropped_tags(nlp: Language, example: Example, level: float, rng: random.Random) -> Example:
+def with_dropped_tags(nlp: Language, example: Example, level: float, rng: random.Random,
+                      labels: list[str] | None = None) -> Example:
     """A copy of the example whose predicted doc has rule entities dropped (``drop_rule_tags``)."""
     predicted = example.predicted
-    tags = drop_rule_tags([t.tag_ for t in predicted], level, rng)
+    tags = drop_rule_tags([t.tag_ for t in predicted], level, rng, labels)
     doc = Doc(nlp.vocab, words=[t.text for t in predicted], spaces=[bool(t.whitespace_) for t in predicted],
               tags=tags)
     doc.user_data.update(predicted.user_data)
     return Example(doc, example.reference)
 
 
-def drop_rule_tags(tags: list[str], level: float, rng: random.Random) -> list[str]:
+def drop_rule_tags(tags: list[str], level: float, rng: random.Random,
+                   labels: list[str] | None = None) -> list[str]:
     """The IOB rule tags with each entity (a ``B-`` tag and its ``I-`` tags) set to ``O`` with
-    probability ``level``."""
+    probability ``level``; only entities of ``labels`` if given."""
     out, dropping = [], False
     for tag in tags:
         if tag.startswith("B-"):
-            dropping = rng.random() < level
+            dropping = (labels is None or tag[2:] in labels) and rng.random() < level
         elif not tag.startswith("I-"):
             dropping = False
         out.append("O" if dropping and tag != "O" else tag)
