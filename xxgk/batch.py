@@ -6,6 +6,7 @@ process); the main process only expands inputs and appends finished records, bat
 
 from __future__ import annotations
 
+import gc
 import glob
 import json
 import os
@@ -245,6 +246,7 @@ _WORKER: Processor | None = None
 def _init_worker(kwargs: dict[str, Any]) -> None:
     global _WORKER
     _WORKER = Processor(**kwargs)
+    gc.freeze()  # the worker's modules, patterns and pipeline live as long as it
 
 
 def _work(tasks: list[Task]) -> list[Written]:
@@ -398,8 +400,9 @@ def _run_batches(batches: Iterator[list[Task]], worker_args: dict[str, Any],
                  n_process: int) -> Iterator[list[Written]]:
     if n_process <= 1:
         processor = Processor(**worker_args)
-        for batch in batches:
-            yield written(processor.process(batch))
+        with _frozen_heap():
+            for batch in batches:
+                yield written(processor.process(batch))
         return
     with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker, initargs=(worker_args,)) as pool:
         pending: list[Future] = []
@@ -409,6 +412,17 @@ def _run_batches(batches: Iterator[list[Task]], worker_args: dict[str, Any],
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep the objects alive now (modules, patterns, the caller's data) out of the garbage
+    collector's full passes for the run: on a rules-only run they would cost several percent."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _account(summary: Summary, records: list[Written]) -> None:

@@ -30,11 +30,14 @@ KINDS = ("part", "cn", "paren", "arabic", "none")
 STRONG, KEYWORD, GENERIC = 4, 2, 1
 _NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九十", 1)} | {"—": 1}
 _STRIP = " \t\r\x0b\x0c\u2028\u2029\u200b\ufeff|"
+# A line's content: from its first to its last character not in ``_STRIP`` (``str.strip``).
+_LINE_CONTENT = re.compile(f"[^\n{_STRIP}](?:[^\n]*[^\n{_STRIP}])?")
 _SENTENCE_END = re.compile(r"[。:;]")
 _CUT = re.compile(r"[。:;]|\s+(?=\S)")
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _YEAR_PREFIX = re.compile(r"^(\d{4}|本)(年度?)?")
 _SPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
 _TOC_LEADER = re.compile(r"(?=[.…·\s])(?:\.{4,}|…{2,}|·{4,}|\s\d{1,3}\s*$)")  # look-ahead: cheap skips
 _NUMBERED = re.compile(r"[一二三四五六七八九十—]{1,3}、|\([一二三四五六七八九十]{1,3}\)")
 _NUMBER_CELL = re.compile(r"[\d.,%+\-\s万元件]+")
@@ -204,17 +207,13 @@ def classify_heading(phrase: str) -> tuple[str, int] | None:
 def split_lines(folded: str) -> tuple[Line, ...]:
     """Non-empty lines of the folded text, stripped, with pinyin glosses removed (cached: headings,
     boilerplate and report fields all read the lines of the same report)."""
-    lines, pos = [], 0
-    for raw in folded.split("\n"):
-        content = raw.strip(_STRIP)
-        if content:
-            start = pos + len(raw) - len(raw.lstrip(_STRIP))
-            end = start + len(content)
-            offsets = None
-            if "(" in content and PINYIN.search(content):
-                content, offsets = _strip_pinyin(content, start)
-            lines.append(Line(start=start, end=end, text=content, offsets=offsets))
-        pos += len(raw) + 1
+    lines = []
+    for m in _LINE_CONTENT.finditer(folded):
+        start, end = m.span()
+        content, offsets = m.group(), None
+        if "(" in content and PINYIN.search(content):
+            content, offsets = _strip_pinyin(content, start)
+        lines.append(Line(start, end, content, offsets))
     return tuple(lines)
 
 
@@ -224,14 +223,10 @@ def read_heading(line: Line) -> Heading | None:
     s = line.text
     if not vocab.topic.search(s, 0, MAX_HEADING + 16):
         return None
-    kind, number, content_start = "none", None, 0
-    for name, marker in vocab.markers:
-        m = marker.match(s)
-        if m:
-            kind, number, content_start = name, _number(m.group()), m.end()
-            break
+    kind, marker = _marker(s, vocab)
+    content_start = marker.end() if marker else 0
     content = s[content_start:].rstrip(" :。;,")
-    if not content or _is_toc(s):
+    if not content:
         return None
     whole_line = len(content) <= MAX_HEADING and not _SENTENCE_END.search(content)
     if not whole_line:
@@ -247,16 +242,27 @@ def read_heading(line: Line) -> Heading | None:
         return None
     if kind == "none" and (weight < STRONG or not whole_line or len(content) < 4):
         return None
+    if _is_toc(s):
+        return None
     end = content_start + len(content)
     return Heading(
         start=line.original(0),
         end=line.original(end),
         kind=kind,
-        number=number,
+        number=_number(marker.group()) if marker else None,
         type=type_,
         weight=weight,
         same_line=not whole_line,
     )
+
+
+def _marker(s: str, vocab: Vocabulary) -> tuple[str, re.Match | None]:
+    """The numbering style ``s`` opens with and its marker (``一、``), or ``("none", None)``."""
+    for name, marker in vocab.markers:
+        m = marker.match(s)
+        if m:
+            return name, m
+    return "none", None
 
 
 def select_headings(candidates: list[Heading], boilerplate: list[tuple[int, int]]) -> list[Heading]:
@@ -367,7 +373,7 @@ def _is_toc(s: str) -> bool:
 
 
 def _number(marker: str) -> int | None:
-    digits = re.search(r"\d+", marker)
+    digits = _DIGITS.search(marker)
     if digits:
         return int(digits.group())
     numerals = [_NUMERALS[c] for c in marker if c in _NUMERALS]
