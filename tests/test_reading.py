@@ -418,6 +418,52 @@ def test_chinese_pdf(tmp_path):
     assert "湖北省知识产权局" in doc.text
 
 
+def print_as_pdf(document: Document, path: Path, font: str) -> Path:
+    """The document as a PDF the way word processors export reports: its lines as text, each grid
+    as a ruled table where its cells stood (8 pt, so the tables run over page breaks)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("cjk", fname=font)
+    pdf.set_font("cjk", size=8)
+    lines, grids = document.text.split("\n"), list(document.grids)
+    i = 0
+    while i < len(lines):
+        cells = {c for row in grids[0].rows for c in row if c} if grids else set()
+        if lines[i].strip() and lines[i].strip() in cells:
+            width = max(len(row) for row in grids[0].rows)
+            with pdf.table(col_widths=[3] + [1] * (width - 1), first_row_as_headings=False) as table:
+                for row in grids.pop(0).rows:
+                    printed = table.row()
+                    for cell in row + [""] * (width - len(row)):
+                        printed.cell(cell or "")
+            while i < len(lines) and (not lines[i].strip() or lines[i].strip() in cells):
+                i += 1
+            continue
+        pdf.multi_cell(0, 5, lines[i] or " ", new_x="LMARGIN", new_y="NEXT")
+        i += 1
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+@pytest.mark.skipif(
+    not CJK_FONTS, reason="no CJK font installed (Debian: fonts-noto-cjk or fonts-wqy-microhei)"
+)
+def test_a_report_printed_to_pdf_gives_the_same_tables_as_its_web_page(tmp_path):
+    from xxgk.checks import flatten
+    from xxgk.extraction import analyse_rules
+
+    page = read_path(SAMPLES / "rendered" / "chongqing-ipo-2021-page.html")
+    printed = read_path(print_as_pdf(page, tmp_path / "report.pdf", CJK_FONTS[0]))
+    assert len(printed.grids) > len(page.grids)  # tables broken over pages come as one grid per page
+    from_page, from_pdf = analyse_rules(page), analyse_rules(printed)
+    assert len(flatten(from_pdf.tables.tables)) == 200
+    assert flatten(from_pdf.tables.tables) == flatten(from_page.tables.tables)
+    assert all(check.ok for check in from_pdf.tables.checks) and not from_pdf.tables.warnings
+    assert (from_pdf.agency, from_pdf.year, from_pdf.format) == ("重庆市知识产权局", 2021, "2021")
+
+
 # ---------------------------------------------------------------- rows: JSONL, CSV, Parquet, datasets
 
 
