@@ -265,6 +265,12 @@ def test_no_counts_in_statistical_table_cells():
     assert texts(label_counts, text) == ["1件"]
 
 
+def test_a_run_of_numerals_that_is_no_number_is_not_a_count():
+    # a garbled table heading (`二二十条` for `第二十条`) must not stop the report's labelling
+    assert texts(label_counts, "二二十条第(一)项,共收到申请二十条") == ["二十条"]
+    assert count_attributes("二二十条", 0, 4) == {}
+
+
 def test_count_attributes_of_a_given_span():
     text = "中央和地方媒體刊載50餘篇"
     start = text.index("50")

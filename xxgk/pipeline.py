@@ -34,7 +34,11 @@ def load_pipeline(path: str | Path | None = None) -> Language:
 
 def make_docs(nlp: Language, documents: list[Document]) -> Iterator[Doc]:
     """Tokenised docs carrying their source's table grids, ready for ``nlp.pipe``."""
+    from_document = getattr(nlp.tokenizer, "from_document", None)
     for document in documents:
+        if from_document is not None:
+            yield from_document(document)
+            continue
         doc = nlp.make_doc(document.text)
         doc._.grids = document.grids
         yield doc

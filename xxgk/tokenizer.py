@@ -4,8 +4,11 @@ spancat and the rule component alike).
 
 The labelling functions' entities are also written into each token's ``tag_`` as IOB tags
 (``B-AGENCY``, ``I-COUNT``, ``O``; the pipeline has no tagger, so TAG is free): ``tok2vec`` embeds
-them, and the NER learns where to follow the rules and where to correct them. The weak
-annotation travels on the doc (``doc._.weak``) so the pipeline does not compute it twice."""
+them, and the NER learns where to follow the rules and where to correct them. The structure
+analysis (sections, tables, report fields: ``doc._.xxgk``) runs first, once, and the labelling
+functions use it as the rules-only path does (COUNTs in table cells excluded by the tables'
+evidence); both travel on the doc (``doc._.xxgk``, ``doc._.weak``) so the pipeline computes
+neither twice."""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
 from spacy.util import registry
 
+from .extraction import analyse_structure
+from .records import Document
 from .weak_labels import weak_annotate
 
-for _name in ("weak", "source_text"):
+for _name in ("weak", "source_text", "xxgk", "grids"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -38,11 +43,18 @@ class BoundaryTokenizer(ChineseTokenizer):
     """pkuseg words, split where a weak-label entity or statement starts or ends."""
 
     def __call__(self, text: str) -> Doc:
-        weak = weak_annotate(text)
+        return self.from_document(Document(id="", source="", text=text))
+
+    def from_document(self, document: Document) -> Doc:
+        """The doc of a report as read: structure from its text and table grids, then the
+        labelling functions with that structure, then the split pkuseg words."""
+        text = document.text
+        structure = analyse_structure(document)
+        weak = weak_annotate(text, sections=structure.sections, tables=structure.tables)
         cuts = {b for s in weak.entities + weak.statements for b in (s.start, s.end)}
         words, spaces = split_tokens(*self.segment(text), cuts)
         doc = Doc(self.vocab, words=words, spaces=spaces, tags=rule_tags(words, spaces, weak.entities))
-        doc._.weak = weak
+        doc._.xxgk, doc._.weak, doc._.grids = structure, weak, document.grids
         doc._.source_text = text
         return doc
 

@@ -976,7 +976,7 @@ def label_counts(text: str, context: LabelContext) -> list[Span]:
 
 def _is_count(folded: str, m: re.Match) -> bool:
     num, unit, end = m.group("num"), m.group("unit"), m.end()
-    if not NUMBER_RE.fullmatch(num):
+    if not NUMBER_RE.fullmatch(num) or _number_value(num) is None:
         return False
     if folded[end : end + 1] and folded[end] in UNIT_NOT_BEFORE.get(unit, ""):
         return False
@@ -1015,6 +1015,8 @@ def _line_is_narrative(folded: str, pos: int) -> bool:
 
 def _count_attrs(text: str, context: LabelContext, m: re.Match) -> dict[str, Any]:
     value = _number_value(m.group("num"))
+    if value is None:
+        return {}
     for group in ("mult1", "mult2"):
         if m.group(group):
             value = value * (10000 if m.group(group).strip() == "万" else 100_000_000)
@@ -1027,11 +1029,15 @@ def _count_attrs(text: str, context: LabelContext, m: re.Match) -> dict[str, Any
 
 
 @lru_cache(maxsize=4096)
-def _number_value(num: str) -> int | float:
+def _number_value(num: str) -> int | float | None:
+    """The number's value; ``None`` for a run of numerals that is no number (`二二十`)."""
     num = num.replace(",", "")
     if num[0].isdigit():
         return float(num) if "." in num else int(num)
-    return cn2an.cn2an(num.replace("〇", "零"), "smart")
+    try:
+        return cn2an.cn2an(num.replace("〇", "零"), "smart")
+    except ValueError:
+        return None
 
 
 def count_attributes(text: str, start: int, end: int) -> dict[str, Any]:
