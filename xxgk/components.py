@@ -1,6 +1,7 @@
 """spaCy components of the xxgk pipeline, registered through factories and entry points.
 
-- ``xxgk_structure``: sections, statistical tables and report-level fields (rules) → ``doc._.xxgk``.
+- ``xxgk_structure``: sections, statistical tables and report-level fields (rules) → ``doc._.xxgk``
+  (for docs the xxgk tokenizer did not make: it attaches them itself).
 - ``xxgk.statement_candidates.v1``: a spancat suggester proposing the enumerated items and
   sentences of the problems-and-improvements sections (the guidelines' statement units).
 - ``xxgk_statements``: keeps the best non-overlapping statement spans.
@@ -40,7 +41,8 @@ def make_structure(nlp: Language, name: str) -> XxgkStructure:
 
 
 class XxgkStructure:
-    """Runs the rule-based structure analysis (sections, tables, report fields) on each doc."""
+    """The rule-based structure analysis (sections, tables, report fields) of each doc; the xxgk
+    tokenizer already attaches it, so this runs only for docs made another way."""
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.xxgk is None:
