@@ -928,7 +928,11 @@ UNIT_NOT_BEFORE = {
     "节": "约点",
     "课": "题",
 }
-INDEFINITE_UNITS = "项套批个种份"
+INDEFINITE_UNITS = "项套批个种份支"
+# `一` + these is a quantity (`一条信息`, `共一件`) unless a description follows: then it is an
+# indefinite article (`开辟了一条绿色通道`, `作为一件大事`, `一次全面的自查`).
+DESCRIBED_UNITS = "条件张家次"
+DESCRIPTION_AFTER = re.compile(r"[^,。;:、\d\s]{1,6}的|重要|大事|绿色|有效|新的|良好|长效|完整|专门|坚实")
 FIXED_EXPRESSIONS = re.compile(
     r"三审三校|一事一审|两会|三安全一稳定|三类内部事务|四类过程性|三公经费|三公|两个维护|四个意识|一次办|"
     r"四个自信|两个确立|四个全面|五位一体|三个代表|两学一做|一网通办|一件事|最多跑一次|一次性|一站式|一把手|"
@@ -989,6 +993,8 @@ def _is_count(folded: str, m: re.Match) -> bool:
         return False  # `一方面…另一方面`
     if num == "一" and unit in INDEFINITE_UNITS and CJK_RE.match(folded, end):
         return False  # `作为一项重要工作`, `一个窗口`: indefinite article, not a quantity
+    if num == "一" and unit in DESCRIBED_UNITS and DESCRIPTION_AFTER.match(folded, end):
+        return False  # `开辟了一条绿色通道`: indefinite article, not a quantity
     if NOT_A_QUANTITY_BEFORE.search(folded, max(0, m.start() - 12), m.start()):
         return False
     if num == "一" and NOT_ONE_BEFORE.search(folded[max(0, m.start() - 3) : m.start()]):
