@@ -27,3 +27,17 @@ def test_one_with_a_plain_noun_or_alone_stays_a_count():
     assert texts(label_counts, "当年收到一件申请,办结1件。") == ["一件", "1件"]
     assert texts(label_counts, "全年仅公开一条信息。") == ["一条"]
     assert texts(label_counts, "依申请公开共一件。") == ["一件"]
+
+
+# YEAR before a document or decree number ------------------------------------------------------
+
+
+def test_a_year_before_a_cited_document_number_is_kept():
+    assert entities("修订后的条例于2019年以国务院令第711号公布。") == [("2019年", "YEAR")]
+    assert entities("2021年依照鄂政办发〔2021〕5号开展自查。") == [("2021年", "YEAR")]
+    assert entities("自2022年起执行黔府办函〔2021〕12号。") == [("2022年", "YEAR")]
+
+
+def test_the_organ_of_a_document_number_stays_unlabelled_but_its_citer_is_labelled():
+    assert entities("县政府转发国办发〔2019〕14号。") == [("县政府", "AGENCY")]
+    assert entities("根据国务院令第711号的规定") == []

@@ -125,6 +125,10 @@ DOC_NUMBER_RE = re.compile(
     )
 )
 DOC_PREFIX = 10
+# The organ prefix of a document number never reaches over a year or the verb that cites it
+# (`2019年按照国发〔2019〕1号`, `于2007年以国务院令第492号`, `市政府转发国办发〔2019〕3号`).
+DOC_PREFIX_STOP_CHARS = frozenset("年以按依据照在于由")
+DOC_PREFIX_STOP_WORDS = frozenset("执行 转发 印发 贯彻 落实 参照 遵照 学习 对照 根据 按照 依照 依据".split())
 PIPE_ROW_RE = re.compile(r"(?m)^[^\n|]*\|[^\n|]*\|[^\n]*$")  # flattened table rows `规章 | 0 | 0 | 0 |`
 
 
@@ -185,7 +189,12 @@ def _document_numbers(folded: str) -> list[tuple[int, int]]:
     ranges = []
     for m in DOC_NUMBER_RE.finditer(folded):
         start = m.start()
-        while start > max(0, m.start() - DOC_PREFIX) and "\u4e00" <= folded[start - 1] <= "\u9fff":
+        while (
+            start > max(0, m.start() - DOC_PREFIX)
+            and "\u4e00" <= folded[start - 1] <= "\u9fff"
+            and folded[start - 1] not in DOC_PREFIX_STOP_CHARS
+            and folded[start - 2 : start] not in DOC_PREFIX_STOP_WORDS
+        ):
             start -= 1
         if start < m.start() or m.group().startswith("令"):
             ranges.append((start, m.end()))
