@@ -41,3 +41,17 @@ def test_a_year_before_a_cited_document_number_is_kept():
 def test_the_organ_of_a_document_number_stays_unlabelled_but_its_citer_is_labelled():
     assert entities("县政府转发国办发〔2019〕14号。") == [("县政府", "AGENCY")]
     assert entities("根据国务院令第711号的规定") == []
+
+
+# AGENCY: a body named only as a location ------------------------------------------------------
+
+
+def test_an_organ_followed_by_its_building_is_a_place():
+    assert entities("在镇政府二楼设立政府信息公开查阅室。") == []
+    assert entities("在市政府院内设置公示栏3块。") == [("3块", "COUNT")]
+    assert entities("申请人可到县政府综合楼办理。") == []
+    assert entities("查阅地点:桐梓县人民政府办公大楼。") == []
+
+
+def test_an_organ_that_acts_is_still_labelled_next_to_a_place():
+    assert entities("区政府在政务大厅设立专区。") == [("区政府", "AGENCY")]

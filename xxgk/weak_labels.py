@@ -304,7 +304,9 @@ ACTOR_AFTER = re.compile(
 ACTOR_BEFORE = re.compile(
     r"(?:(?:来源|发布机构|发布单位|发文机关|发文机构|信息来源|发布部门|发布者)\s*[:|]|>)[\s:|\[(]*$"
 )
-ADDRESS_BEFORE = re.compile(r"地址\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
+ADDRESS_BEFORE = re.compile(r"(?:地址|地点)\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
+# A building or floor after an organ makes it a place (`县政府大院`, `区政府一楼大厅`, `市政府办公大楼`).
+BUILDING_AFTER = re.compile(r"\s*(?:大院|院内|大楼|办公楼|办公大楼|综合楼|[一二三四五六七八九十\d]{1,2}\s*[楼层]|大厅|门口)")
 # Words that open a clause, not an organ's name (`中南街道认真贯彻落实国务院办公厅…`).
 CLAUSE_OPENING_RE = re.compile(
     r"认真|严格|积极|紧紧|切实|深入|全面|不断|持续|进一步|按照|根据|依据|围绕|落实|贯彻|加强|做好|坚持|结合|"
@@ -519,6 +521,8 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
         )
     if ADDRESS_BEFORE.search(folded, max(0, head_start - 45), head_start):
         return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
+    if BUILDING_AFTER.match(folded, tail.end()):
+        return None  # `在县政府大院设置公开栏`: a place, not the organ
     if organ in ("党委", "党工委") and re.match(r"副?书记|委员", folded[tail.end() : tail.end() + 3]):
         return None  # `乡党委副书记`: a person's title, not the organ
     end = tail.end()
