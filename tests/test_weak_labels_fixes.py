@@ -55,3 +55,15 @@ def test_an_organ_followed_by_its_building_is_a_place():
 
 def test_an_organ_that_acts_is_still_labelled_next_to_a_place():
     assert entities("区政府在政务大厅设立专区。") == [("区政府", "AGENCY")]
+
+
+# AGENCY: courts, procuratorates and congresses after a bare level word ------------------------
+
+
+def test_level_word_with_court_procuratorate_or_congress():
+    assert texts(label_agencies, "县人民法院、县人民检察院主动公开审判和检务信息。") == [
+        "县人民法院",
+        "县人民检察院",
+    ]
+    assert texts(label_agencies, "办理市人民代表大会代表建议12件。") == ["市人民代表大会"]
+    assert texts(label_agencies, "服务全区人民群众。") == []
