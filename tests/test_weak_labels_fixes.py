@@ -67,3 +67,13 @@ def test_level_word_with_court_procuratorate_or_congress():
     ]
     assert texts(label_agencies, "办理市人民代表大会代表建议12件。") == ["市人民代表大会"]
     assert texts(label_agencies, "服务全区人民群众。") == []
+
+
+# AGENCY: Party committees keep `中共` --------------------------------------------------------
+
+
+def test_party_committees_keep_the_party_name():
+    assert texts(label_agencies, "中共绵阳市委高度重视政务公开。") == ["中共绵阳市委"]
+    assert texts(label_agencies, "中共遵义市委组织部公开干部任免信息。") == ["中共遵义市委组织部"]
+    assert texts(label_agencies, "中共白沙镇委员会专题研究。") == ["中共白沙镇委员会"]
+    assert texts(label_agencies, "中共廣州市委辦公廳印發通知。") == ["中共廣州市委辦公廳"]

@@ -288,7 +288,7 @@ ORGAN_CHARS = "委府局厅办院署政"
 # Characters after which a name may start (besides punctuation and line starts).
 BOUNDARY_CHARS = "和与及的在由对向将是为照据实同经报至到从于即并或把被给让了等称系请见自年度我"
 BOUNDARY_WORD_SET = frozenset(
-    "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导".split()
+    "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导 中共".split()
 )
 PROVINCE_SET = frozenset(PROVINCES)
 NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
@@ -542,6 +542,8 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
         and LOCATION_AFTER.match(folded, end)
     ):
         return None  # `在街政务中心设立专区`: a place, not the actor
+    if folded.startswith("中共", head_start - 2) and head_start - 2 >= floor:
+        head_start -= 2  # `中共蚌埠市委`: the Party's name is part of its committee's
     return _Agency(head_start, end, chain)
 
 
