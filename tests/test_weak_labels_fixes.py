@@ -77,3 +77,14 @@ def test_party_committees_keep_the_party_name():
     assert texts(label_agencies, "中共遵义市委组织部公开干部任免信息。") == ["中共遵义市委组织部"]
     assert texts(label_agencies, "中共白沙镇委员会专题研究。") == ["中共白沙镇委员会"]
     assert texts(label_agencies, "中共廣州市委辦公廳印發通知。") == ["中共廣州市委辦公廳"]
+
+
+# AGENCY: division names that are also common words ------------------------------------------
+
+
+def test_a_county_that_became_a_district_is_a_known_name():
+    assert texts(label_agencies, "长寿区人民政府办公室负责日常工作。") == ["长寿区人民政府办公室"]
+
+
+def test_a_unit_after_a_named_division_may_contain_a_noun():
+    assert texts(label_agencies, "重庆市大渡口区教育委员会主动公开。") == ["重庆市大渡口区教育委员会"]

@@ -372,7 +372,7 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)"
     )
     departments = rf"(?:{_alternation(DEPARTMENTS)})(?:委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室)"
-    known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES}
+    known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES} | _renamed_counties(gazetteer.divisions)
     return AgencyPatterns(
         anchors=re.compile(f"{divs}|国家"),
         loose=re.compile(loose + "+"),
@@ -385,6 +385,12 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         verbs=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.verbs]),
         known_lengths=_known_lengths(known),
     )
+
+
+def _renamed_counties(divisions: Iterable[str]) -> set[str]:
+    """`大足区` for a known `大足县`: many counties became districts, and a name that is also a
+    common word (`大足`, `长寿`) is then only found through the county's."""
+    return {f"{name[:-1]}区" for name in divisions if name.endswith("县") and len(name) > 2}
 
 
 def _known_lengths(
@@ -571,8 +577,8 @@ def _is_unit(name: str, unit: str, suffix: re.Match, patterns: AgencyPatterns) -
         return True
     if len(name) < 2 or not patterns.loose.fullmatch(name):
         return False
-    words = patterns.verbs if suffix.group() in TOWN_SUFFIXES else patterns.not_names
-    return not _has_word(name, words)
+    # after a named division, a unit is rejected only for a verb (`重庆市大渡口区`: `渡口` is a noun)
+    return not _has_word(name, patterns.verbs)
 
 
 def _has_word(name: str, words: frozenset[str]) -> bool:
