@@ -88,3 +88,14 @@ def test_a_county_that_became_a_district_is_a_known_name():
 
 def test_a_unit_after_a_named_division_may_contain_a_noun():
     assert texts(label_agencies, "重庆市大渡口区教育委员会主动公开。") == ["重庆市大渡口区教育委员会"]
+
+
+# AGENCY: a division standing alone for its government ---------------------------------------
+
+
+def test_a_division_doing_the_work_or_issuing_a_disclosure_report():
+    assert texts(label_agencies, "新华街道依托党群服务中心公开惠民政策。") == ["新华街道"]
+    assert texts(label_agencies, "龍泉鎮借助公開欄公開辦事指南。") == ["龍泉鎮"]
+    assert texts(label_agencies, "白塔街道2023年政务公开工作年度报告") == ["白塔街道"]
+    assert texts(label_agencies, "石门镇2023年度政务公开工作报告") == ["石门镇"]
+    assert texts(label_agencies, "乌兰苏木2023年政务公开工作年度报告") == ["乌兰苏木"]

@@ -211,12 +211,12 @@ PROVINCES = (
 DIVISION_SUFFIXES = (
     "特别行政区 维吾尔自治区 壮族自治区 回族自治区 自治区 自治州 自治县 自治旗 地区 新区 林区 "
     "经济技术开发区 高新技术产业开发区 经济开发区 开发区 高新区 工业园区 园区 省 市 县 区 旗 盟 镇 乡 "
-    "街道 村 社区 回族乡 民族乡 街"
+    "街道 村 社区 回族乡 民族乡 街 苏木 嘎查"
 ).split()
 # Suffixes after which an unknown two- or three-character name is accepted (towns are too many
 # for any list); county-level and higher names come from the gazetteer's division list.
 TOWN_SUFFIXES = frozenset(
-    "回族乡 民族乡 街道 社区 地区 新区 林区 经济技术开发区 经济开发区 开发区 高新区 工业园区 镇 乡 村 街".split()
+    "回族乡 民族乡 街道 社区 地区 新区 林区 经济技术开发区 经济开发区 开发区 高新区 工业园区 镇 乡 村 街 苏木 嘎查".split()
 )
 DIVISION_SUFFIXES_LONGEST_FIRST = sorted(DIVISION_SUFFIXES, key=len, reverse=True)
 COUNTY_SUFFIXES = frozenset("市 县 区 旗 州 自治县 自治州 自治旗".split())
@@ -294,10 +294,10 @@ PROVINCE_SET = frozenset(PROVINCES)
 NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
 SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|该|各|来|去)$")
 ACTOR_AFTER = re.compile(
-    r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|工作|以来|,)"
-    r"|政府信息公开|信息公开(?:工作)?年度?报|编制|>|\||共|主动|认真|严格|积极|"
+    r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|政务公开(?:工作)?(?:年度?)?报告|工作|以来|,)"
+    r"|政府信息公开|信息公开(?:工作)?年度?报|政务公开(?:工作)?(?:年度?)?报告|编制|>|\||共|主动|认真|严格|积极|"
     r"高度|坚持|始终|深入|全面|进一步|切实|不断|持续|紧紧|紧扣|按照|根据|依据|围绕|立足|通过|结合|已|未|"
-    r"没有|无|收到|受理|着力|大力|扎实|加强|加大|强化|推进|完善|建立|健全|召开|成立|制定|印发|组织|开展|"
+    r"没有|无|收到|受理|依托|依靠|借助|着力|大力|扎实|加强|加大|强化|推进|完善|建立|健全|召开|成立|制定|印发|组织|开展|"
     r"及时|依法|本着|致力|全年|今年|继续|重视|狠抓|采取|利用|坚决|统筹|对照|聚焦|以|把|将|在|于|的政府信息|"
     r"关于|有关|门户网站|网站|门户网|政务网|政府网站)"
 )
@@ -310,7 +310,7 @@ BUILDING_AFTER = re.compile(r"\s*(?:大院|院内|大楼|办公楼|办公大楼|
 # Words that open a clause, not an organ's name (`中南街道认真贯彻落实国务院办公厅…`).
 CLAUSE_OPENING_RE = re.compile(
     r"认真|严格|积极|紧紧|切实|深入|全面|不断|持续|进一步|按照|根据|依据|围绕|落实|贯彻|加强|做好|坚持|结合|"
-    r"通过|及时|主动|高度|扎实|大力|着力|努力|始终|坚决|继续|进行|开展|组织|召开|印发|制定"
+    r"通过|及时|主动|高度|扎实|大力|着力|努力|始终|坚决|继续|进行|开展|组织|召开|印发|制定|依托|依靠|借助|利用"
 )
 PLACE_AFTER = re.compile(r"(?:境内|范围|辖区|全境|区域|以内|以外|之内|内|外|各|人民(?!政府|法院|检察院|代表大会)|籍|户籍|地址)")
 BAD_CORE = re.compile(
@@ -673,7 +673,7 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
 # Gazetteer
 
 GAZETTEER_PATH = "templates/gazetteer.toml"
-TITLE_END_RE = re.compile(r"信息公开(?:工作)?年度?报告|信息公开年报")
+TITLE_END_RE = re.compile(r"信息公开(?:工作)?年度?报告|信息公开年报|政务公开(?:工作)?(?:年度?)?报告")
 TITLE_HEAD_RE = re.compile(
     rf"[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*(?P<name>[{CJK}()]{{2,40}}?)\s*"
     rf"(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?(?:政府)?"
