@@ -99,3 +99,11 @@ def test_a_division_doing_the_work_or_issuing_a_disclosure_report():
     assert texts(label_agencies, "白塔街道2023年政务公开工作年度报告") == ["白塔街道"]
     assert texts(label_agencies, "石门镇2023年度政务公开工作报告") == ["石门镇"]
     assert texts(label_agencies, "乌兰苏木2023年政务公开工作年度报告") == ["乌兰苏木"]
+
+
+# AGENCY: collective references --------------------------------------------------------------
+
+
+def test_each_county_and_district_government_is_collective():
+    assert entities("各县区政府、市直各部门按时报送年度报告。") == []
+    assert entities("各市县人民政府") == []

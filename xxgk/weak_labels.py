@@ -750,7 +750,7 @@ def division_names(lexicon_lines: Iterable[str]) -> list[str]:
             m = re.fullmatch(rf"([{CJK}]{{2,8}}?)({suffixes})", parts[0])
             if (
                 m
-                and not re.search(r"城市|地区|[东西南北中各全本我该]$", m.group(1))
+                and not re.search(r"城市|地区|^各|[东西南北中各全本我该]$", m.group(1))
                 and m.group(1) not in NOT_NAMES
             ):
                 found.add(parts[0])
