@@ -107,3 +107,11 @@ def test_a_division_doing_the_work_or_issuing_a_disclosure_report():
 def test_each_county_and_district_government_is_collective():
     assert entities("各县区政府、市直各部门按时报送年度报告。") == []
     assert entities("各市县人民政府") == []
+
+
+# COUNT: Chinese numerals ---------------------------------------------------------------------
+
+
+def test_chinese_numerals_with_one_ten_are_counts():
+    assert texts(label_counts, "办结一百一十六件,公开一百一十条。") == ["一百一十六件", "一百一十条"]
+    assert texts(label_counts, "推行一村一策。") == []

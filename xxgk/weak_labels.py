@@ -958,7 +958,7 @@ FIXED_EXPRESSIONS = re.compile(
     r"三审三校|一事一审|两会|三安全一稳定|三类内部事务|四类过程性|三公经费|三公|两个维护|四个意识|一次办|"
     r"四个自信|两个确立|四个全面|五位一体|三个代表|两学一做|一网通办|一件事|最多跑一次|一次性|一站式|一把手|"
     r"千家万户|三项制度|三重一大|三会一课|一岗双责|一张网|一批|一揽子|一系列|一门式|一窗|一体化|双随机一公开"
-    rf"|一[{CJK}]一[{CJK}]"  # 一人一档, 一企一策
+    rf"|一{_char_class(CN_DIGITS)}一{_char_class(CN_DIGITS)}"  # 一人一档, 一企一策; not 一百一十
 )
 # One character class opens the pattern so that the regex engine skips quickly to candidates;
 # NUMBER_RE then checks the number's form (`1,465`, `10.2`, `一百零五`; not `2三`). The number is
