@@ -115,3 +115,11 @@ def test_each_county_and_district_government_is_collective():
 def test_chinese_numerals_with_one_ten_are_counts():
     assert texts(label_counts, "办结一百一十六件,公开一百一十条。") == ["一百一十六件", "一百一十条"]
     assert texts(label_counts, "推行一村一策。") == []
+
+
+# AGENCY: public institutions whose name opens with `公共` ------------------------------------
+
+
+def test_public_resource_centres_are_agencies():
+    assert texts(label_agencies, "宣城市公共资源交易中心公开项目信息。") == ["宣城市公共资源交易中心"]
+    assert texts(label_agencies, "县公共资源交易中心发布公告。") == ["县公共资源交易中心"]

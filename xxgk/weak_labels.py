@@ -356,7 +356,7 @@ class AgencyPatterns:
 def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
     loose = _char_class(ORGAN_CHARS + "的年月度号和与及在")
     core = (
-        rf"(?:{_char_class(FUNCTION_CHARS.replace('与', '') + LEVEL_CHARS + '两级个们')}|市场|城乡|乡村|县域)"
+        rf"(?:{_char_class(FUNCTION_CHARS.replace('与', '') + LEVEL_CHARS + '两级个们')}|市场|城乡|乡村|县域|公共)"
     )
     sub_core = _char_class(FUNCTION_CHARS.replace("与", "").replace("及", "") + LEVEL_CHARS + "两级个们")
     divs = (
