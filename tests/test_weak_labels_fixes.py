@@ -2,6 +2,7 @@
 broke (the guideline probes in ``tests/test_guideline_probes.py`` found them). The snippets are
 written for these tests."""
 
+from xxgk.records import Section
 from xxgk.weak_labels import label_agencies, label_counts, make_context, weak_annotate
 
 
@@ -123,3 +124,44 @@ def test_chinese_numerals_with_one_ten_are_counts():
 def test_public_resource_centres_are_agencies():
     assert texts(label_agencies, "宣城市公共资源交易中心公开项目信息。") == ["宣城市公共资源交易中心"]
     assert texts(label_agencies, "县公共资源交易中心发布公告。") == ["县公共资源交易中心"]
+
+
+# MEASURE / PROBLEM ----------------------------------------------------------------------------
+
+
+def statements(text):
+    heading = text.split("\n", 1)[0]
+    sections = [Section(heading, "problems_improvements", 0, len(text))]
+    return [(span.text, span.label) for span in weak_annotate(text, sections).statements]
+
+
+def test_a_short_problem_ending_in_buzu_is_no_sub_heading():
+    text = "五、存在的主要问题及改进情况\n专职人员配备不足。网站栏目更新较慢。"
+    assert statements(text) == [("专职人员配备不足", "PROBLEM"), ("网站栏目更新较慢", "PROBLEM")]
+
+
+def test_a_problem_may_open_with_a_measure_verb():
+    text = "五、存在的主要问题及改进情况\n一是主动公开的覆盖面不够;二是人员业务素质参差不齐。"
+    assert statements(text) == [("主动公开的覆盖面不够", "PROBLEM"), ("人员业务素质参差不齐", "PROBLEM")]
+
+
+def test_a_linking_opener_about_the_problems_keeps_a_measure():
+    text = "五、存在的主要问题及改进情况\n针对以上不足,我局将进一步加强业务培训。"
+    assert statements(text) == [("针对以上不足,我局将进一步加强业务培训", "MEASURE")]
+
+
+def test_the_clause_introducing_the_problems_stays_outside():
+    text = "五、存在的主要问题及改进情况\n我局工作还存在一些不足,主要包括:公开形式较为单一;解读材料偏少。"
+    assert statements(text) == [("公开形式较为单一", "PROBLEM"), ("解读材料偏少", "PROBLEM")]
+    text = "五、存在的主要问题及改进情况\n也存在一些问题如解读不够深入、回应不够及时等。"
+    assert statements(text) == [("解读不够深入、回应不够及时等", "PROBLEM")]
+
+
+def test_a_closing_framing_sentence_ends_the_last_item():
+    text = (
+        "五、存在的主要问题及改进情况\n一是健全审核机制;二是加强平台管理。\n\n"
+        "政务公开是一项系统工程,我局将久久为功,持续提升公开质效。"
+    )
+    assert statements(text) == [("健全审核机制", "MEASURE"), ("加强平台管理", "MEASURE")]
+    text = "五、存在的主要问题及改进情况\n依申请公开答复的规范性有待加强。\n政务公开任重道远,下一步,我们将不断推进公开提质增效。"
+    assert statements(text) == [("依申请公开答复的规范性有待加强", "PROBLEM")]

@@ -1094,20 +1094,20 @@ GENERIC_PROBLEMS = (
     r"(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?"
 )
 FRAMING_RE = re.compile(
-    r"常抓不懈|以下[一二两三四五六七八九十几]?个?方面|以下(?:工作|问题|措施)|如下|几点"
+    r"常抓不懈|任重道远|久久为功|是一项(?:长期|系统|常态|持续)|以下[一二两三四五六七八九十几]?个?方面|以下(?:工作|问题|措施)|如下|几点"
     r"|[一二两三四五六七八九十几]个?方面(?:的)?工作"
     r"|取得.{0,8}(?:成效|成绩|进展|效果|成果).{0,90}(?:差距|问题|不足|之处)$"
-    rf"|{GENERIC_PROBLEMS}(?:,?(?:主要)?(?:表现在|是|有|体现在))?$"
+    rf"|{GENERIC_PROBLEMS}(?:,?(?:主要)?(?:表现在|是|有|体现在|包括|如))?$"
     r"|(?:上述|以上|这些)(?:问题|不足)[^。]{0,30}(?:改进|解决|整改)$"
 )
 GENERIC_REST_RE = re.compile(
     r"(?:一些|以下|如下|几个|一定的?|诸多|不少|的)?(?:主要)?(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?"
-    r"(?:,?(?:主要|具体)?(?:表现在|是|有|体现在|表现为|如下))?"
+    r"(?:,?(?:主要|具体)?(?:表现在|是|有|体现在|表现为|如下|包括|如))?"
 )
 # A clause that introduces the problems it is followed by: the statement starts after it.
 INTRO_RE = re.compile(
     rf"{GENERIC_PROBLEMS}[,:]?(?:(?:主要|具体)?(?:是|有|表现在|体现在|表现为|包括|如)[,:]?)?"
-    r"|(?:主要|具体)(?:是|有|表现在|体现在|表现为|包括)[,:]?|(?<=[,:])如|表现[为在][,:]?"
+    r"|(?:主要|具体)(?:是|有|表现在|体现在|表现为|包括)[,:]?|(?<=[,:])如|(?<=问题|不足)如|表现[为在][,:]?"
     r"|(?:还|也|仍|仍然|依然|同时)存在(?:着|著)?|面临|面臨"
 )
 # A sentence inside an item that turns to what comes next ends the item (`…不够。下一步,我委将…`).
@@ -1117,7 +1117,7 @@ ACHIEVEMENT_RE = re.compile(r"^[^,。]{0,30}?(?:取得了|保障了|促进了|�
 STRONG_PROBLEM_CUES = re.compile(
     r"有待|不足|不够|欠缺|滞后|缺乏|缺少|薄弱|不强|不高|不到位|不及时|不规范|不完善|不健全|不全|尚未|难以|"
     r"差距|短板|单一|较少|偏少|不太|不明确|不统一|不平衡|不深入|不充分|较弱|较低|偏低|还需|仍需|需要进一步|"
-    r"需进一步|亟待|亟需|不能|未能|尚不|较慢|缓慢|紧缺|不大|不多|不高"
+    r"需进一步|亟待|亟需|不能|未能|尚不|较慢|缓慢|紧缺|不大|不多|不高|参差不齐"
 )
 MEASURE_VERBS = (
     "进一步 更加 持续 继续 不断 切实 全面 认真 积极 着力 大力 加强 完善 强化 加大 推进 推动 提升 提高 健全 "
@@ -1134,6 +1134,11 @@ MEASURE_START = re.compile(
     rf"(?:{_alternation(MEASURE_VERBS)})"
 )
 TRIM = " \t\r\n\u3000。;,.:、"
+# `不足` as the predicate of a subject (`经费保障不足`), not the noun of a heading (`存在的不足`, `问题与不足`).
+SHORTCOMING_RE = re.compile(r"[^的和与及要在些]不足$")
+# A first clause whose predicate is a shortcoming (`主动公开意识不强`, `…的及时性有待提高`): a
+# PROBLEM even where it opens with a measure verb.
+PROBLEM_CLAUSE_RE = re.compile(rf"^[^,。;:]{{0,30}}?(?:{STRONG_PROBLEM_CUES.pattern})[^,。;:]{{0,4}}(?:[,。;:]|$)")
 
 
 def _problem_bodies(context: LabelContext) -> list[tuple[int, int]]:
@@ -1298,7 +1303,10 @@ def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_subheading(piece: str) -> bool:
-    """`存在问题`, `(二)解决办法和改进措施`, `下一步工作计划`: a sub-heading, not a statement."""
+    """`存在问题`, `(二)解决办法和改进措施`, `下一步工作计划`: a sub-heading, not a statement
+    (`人员力量不足`, a subject with `不足` as its predicate, is one)."""
+    if SHORTCOMING_RE.search(piece):
+        return False
     return len(piece) <= 20 and bool(SUBHEADING_RE.fullmatch(piece))
 
 
@@ -1334,6 +1342,8 @@ def _states_something(piece: str) -> bool:
 def _statement_label(piece: str, mode: str) -> str:
     """MEASURE when the statement opens with an action, PROBLEM when it admits a shortcoming,
     else the mode of the sub-heading or framing sentence before it."""
+    if _opens_with_problem(piece):
+        return "PROBLEM"
     if MEASURE_START.match(piece):
         return "MEASURE"
     if STRONG_PROBLEM_CUES.search(piece):
@@ -1341,6 +1351,14 @@ def _statement_label(piece: str, mode: str) -> str:
     if "将" in piece[:20]:
         return "MEASURE"
     return mode or ("PROBLEM" if "问题" in piece else "MEASURE")
+
+
+def _opens_with_problem(piece: str) -> bool:
+    """The first clause admits a shortcoming (`主动公开意识不强`), and is no linking opener
+    (`针对以上不足,…将…`) or plan."""
+    if TRANSITION_RE.match(piece) or NEW_TOPIC_RE.match(piece) or re.search("将|要|拟", piece[:12]):
+        return False
+    return bool(PROBLEM_CLAUSE_RE.match(piece))
 
 
 def _statement_spans(text: str, context: LabelContext, label: str) -> list[Span]:
