@@ -165,3 +165,51 @@ def test_a_closing_framing_sentence_ends_the_last_item():
     assert statements(text) == [("健全审核机制", "MEASURE"), ("加强平台管理", "MEASURE")]
     text = "五、存在的主要问题及改进情况\n依申请公开答复的规范性有待加强。\n政务公开任重道远,下一步,我们将不断推进公开提质增效。"
     assert statements(text) == [("依申请公开答复的规范性有待加强", "PROBLEM")]
+
+
+# Patterns among the rules' misses on the train split of the gold ------------------------------
+
+
+def test_an_organ_inside_a_person_title_is_labelled():
+    # project guidelines, rule 1
+    assert texts(label_agencies, "由乡党委副书记任组长,镇党委书记主抓。") == ["乡党委", "镇党委"]
+    assert texts(label_agencies, "党委副书记任副组长。") == []
+
+
+def test_a_level_word_after_a_word_ending_in_quan():
+    assert texts(label_agencies, "健全县政府门户网站的内容保障机制。") == ["县政府"]
+    assert texts(label_agencies, "全县政府信息公开工作有序推进。") == []
+
+
+def test_variants_of_the_fixed_term_government_information():
+    # project guidelines, rule 9
+    assert texts(label_agencies, "现公布2021年度白石镇政府(机关)信息公开年度报告。") == ["白石镇"]
+    assert texts(label_agencies, "通过绥化市政府信息平台公开。") == ["绥化市"]
+    assert texts(label_agencies, "在区政府信息查阅场所提供查阅。") == []
+
+
+def test_a_division_owning_a_work_plan_written_without_book_title_marks():
+    # project guidelines, rule 10
+    assert texts(label_agencies, "对照崇州市政务公开年度工作任务逐项落实。") == ["崇州市"]
+    assert texts(label_agencies, "根据鹤壁市2021年政务公开工作要点,我局…") == ["鹤壁市"]
+    assert texts(label_agencies, "印发《鹤壁市2021年政务公开工作要点》") == []
+
+
+def test_a_bare_zone_word_before_its_administration():
+    # project guidelines, rule 6
+    assert texts(label_agencies, "请与高新区管委会党政办公室联系。") == ["高新区管委会党政办公室"]
+    assert texts(label_agencies, "2021年,示范区管委会认真落实《条例》。") == ["示范区管委会"]
+    assert texts(label_agencies, "详见经开区官方网站。") == []
+    assert texts(label_agencies, "管委会主动公开。") == []
+
+
+def test_central_short_forms_in_their_usual_company():
+    # project guidelines, rule 5
+    assert texts(label_agencies, "落实中办、国办关于政务公开的部署。") == ["中办", "国办"]
+    assert texts(label_agencies, "按照国办、省办的要求") == ["国办", "省办"]
+    assert texts(label_agencies, "推行集中办理。") == []
+
+
+def test_a_township_opening_the_sentence_after_its_year():
+    assert texts(label_agencies, "一、总体情况\n2023年,新桥街道党工委高度重视。") == ["新桥街道党工委"]
+    assert texts(label_agencies, "一、总体情况\n2023年,新桥街道领导高度重视。") == ["新桥街道"]

@@ -228,6 +228,7 @@ LEVEL_NOT_BEFORE_RE = re.compile(
     "(?!民(?!政)|级|域|直|属|内|外|县|区|市(?!场)|镇|乡(?!村振兴)|村|长|场|委员|人民(?!政府|法院|检察院|代表大会))"
 )
 LEVEL_NOT_AFTER = "全我本该各每此这那其城都超门上地社街园校郊省市县区镇乡州旗盟村"
+WORDS_ENDING_IN_QUAN = frozenset("健全 齐全 完全 安全 周全 保全".split())  # `健全县政府门户网站`: not `全县`
 
 
 def _guarded(spec: str) -> dict[str, str]:
@@ -280,7 +281,7 @@ FIXED_AGENCIES = (
     "最高人民检察院 外交部 国防部 教育部 科学技术部 科技部 工业和信息化部 工信部 公安部 国家安全部 "
     "民政部 司法部 财政部 人力资源和社会保障部 人社部 自然资源部 生态环境部 住房和城乡建设部 住建部 "
     "交通运输部 水利部 农业农村部 商务部 文化和旅游部 退役军人事务部 应急管理部 中国人民银行 审计署 "
-    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函])"
+    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函]) 中纪委 中办(?=、?国办) (?<=国办、)省办"
 ).split()
 # Function words and self/collective references: never inside a name or an organ's core.
 FUNCTION_CHARS = "的与及或在对向将把被是为了等各全本我该其此每有无从于以由到至并即也都这那共年月度号"
@@ -294,8 +295,8 @@ PROVINCE_SET = frozenset(PROVINCES)
 NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
 SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|该|各|来|去)$")
 ACTOR_AFTER = re.compile(
-    r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|政务公开(?:工作)?(?:年度?)?报告|工作|以来|,)"
-    r"|政府信息公开|信息公开(?:工作)?年度?报|政务公开(?:工作)?(?:年度?)?报告|编制|>|\||共|主动|认真|严格|积极|"
+    r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|政务公开(?:工作)?(?:年度?)?报告|政务(?:工作)?公开(?:年度)?(?:工作)?(?:要点|任务)|工作|以来|,)"
+    r"|政府信息公开|信息公开(?:工作)?年度?报|政务公开(?:工作)?(?:年度?)?报告|政务(?:工作)?公开(?:年度)?(?:工作)?(?:要点|任务)|编制|>|\||共|主动|认真|严格|积极|"
     r"高度|坚持|始终|深入|全面|进一步|切实|不断|持续|紧紧|紧扣|按照|根据|依据|围绕|立足|通过|结合|已|未|"
     r"没有|无|收到|受理|依托|依靠|借助|着力|大力|扎实|加强|加大|强化|推进|完善|建立|健全|召开|成立|制定|印发|组织|开展|"
     r"及时|依法|本着|致力|全年|今年|继续|重视|狠抓|采取|利用|坚决|统筹|对照|聚焦|以|把|将|在|于|的政府信息|"
@@ -304,6 +305,9 @@ ACTOR_AFTER = re.compile(
 ACTOR_BEFORE = re.compile(
     r"(?:(?:来源|发布机构|发布单位|发文机关|发文机构|信息来源|发布部门|发布者)\s*[:|]|>)[\s:|\[(]*$"
 )
+# `2024年,小营街道领导…`: a township opening the sentence after its year is the subject of the year's work.
+TOWNSHIPS = ("街道", "镇", "乡", "苏木")
+YEAR_CLAUSE_BEFORE = re.compile(r"(?:^|[\n。;])[ \t]*(?:19|20)\d{2}\s*年度?(?:以来)?,$")
 ADDRESS_BEFORE = re.compile(r"(?:地址|地点)\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
 # A building or floor after an organ makes it a place (`县政府大院`, `区政府一楼大厅`, `市政府办公大楼`).
 BUILDING_AFTER = re.compile(r"\s*(?:大院|院内|大楼|办公楼|办公大楼|综合楼|[一二三四五六七八九十\d]{1,2}\s*[楼层]|大厅|门口)")
@@ -316,6 +320,11 @@ PLACE_AFTER = re.compile(r"(?:境内|范围|辖区|全境|区域|以内|以外|�
 BAD_CORE = re.compile(
     r"网(?!信)|门户|平台|热线|信箱|公众号|微信|微博|专栏|大厅|窗口|大楼|楼|媒体|报社|电视|广播|日报"
 )
+# After `政府` the fixed term `政府信息公开` and its variants (`政府(机关)信息公开`, `政府信息网站`).
+GOVERNMENT_INFORMATION_RE = re.compile(r"(?:\([^()\n]{1,4}\))?信息(?:公开|网站|平台|查阅场所)")
+# Zone words that, bare, work like a level word before the zone's administration (project rule 6).
+ZONE_WORDS = sorted("经济技术开发区 高新技术产业开发区 经济开发区 开发区 高新区 经开区 工业园区 新区 风景区 示范区".split(), key=len, reverse=True)
+ZONE_ORGANS = frozenset("管委会 管理委员会 党工委".split())
 LOCATION_BEFORE = re.compile(r"(?:在|到|至|于|赴)$")
 LOCATION_AFTER = re.compile(r"(?:设立|设置|设有|内|查阅|办理|现场)")
 
@@ -529,17 +538,17 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
         return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
     if BUILDING_AFTER.match(folded, tail.end()):
         return None  # `在县政府大院设置公开栏`: a place, not the organ
-    if organ in ("党委", "党工委") and re.match(r"副?书记|委员", folded[tail.end() : tail.end() + 3]):
-        return None  # `乡党委副书记`: a person's title, not the organ
     end = tail.end()
     if BAD_CORE.search(tail.group("sub")) or _opens_with_verb(folded, tail.end("organ"), patterns):
         end = tail.end("organ")  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
-    if organ == "政府" and folded.startswith("信息公开", tail.end("organ")):
+    if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, tail.end("organ")):
         # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
         # `市政府信息公开的有关要求` → nothing.
         if not named:
             return None
         return _Agency(head_start, end if end > tail.end("organ") else head_end, chain)
+    if not named and not core and organ in ZONE_ORGANS and (zone := _zone_start(folded, head_end, floor)) is not None:
+        return _Agency(zone, end, "")  # `经济开发区管委会`, `风景区管委会`: a zone word works like a level word
     if not named and (organ in PARENT_ONLY or (not core and organ in NEED_CORE)):
         return None
     if (
@@ -618,6 +627,17 @@ def _head_start(
                 return _with_province(folded, start, floor), True
     if suffix in LEVEL_WORDS and _level_allowed(folded, pos, end):
         return pos, False
+    if suffix in ZONE_WORDS and _at_boundary(folded, pos):
+        return pos, False
+    return None
+
+
+def _zone_start(folded: str, end: int, floor: int) -> int | None:
+    """Start of the bare zone word (`经济开发区`, `风景区`) that ends at ``end``, at a word boundary."""
+    for zone in ZONE_WORDS:
+        start = end - len(zone)
+        if start >= floor and folded.startswith(zone, start) and _at_boundary(folded, start):
+            return start
     return None
 
 
@@ -644,7 +664,7 @@ def _with_province(folded: str, start: int, floor: int) -> int:
 
 def _level_allowed(folded: str, pos: int, end: int) -> bool:
     """A bare level word (`市政府`) not glued to the word before (`全市`, `城市`) or after (`市民`)."""
-    if pos and folded[pos - 1] in LEVEL_NOT_AFTER:
+    if pos and folded[pos - 1] in LEVEL_NOT_AFTER and folded[max(0, pos - 2) : pos] not in WORDS_ENDING_IN_QUAN:
         return False
     return LEVEL_NOT_BEFORE_RE.match(folded, end) is not None
 
@@ -662,6 +682,12 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
         return False
     after = end + len(folded[end : end + 3]) - len(folded[end : end + 3].lstrip('])】>|"”'))
     if ACTOR_AFTER.match(folded, after) or ACTOR_BEFORE.search(folded, max(0, start - 12), start):
+        return True
+    if (
+        folded.endswith(TOWNSHIPS, start, end)
+        and CJK_RE.match(folded, end)
+        and YEAR_CLAUSE_BEFORE.search(folded, max(0, start - 12), start)
+    ):
         return True
     line_start = folded.rfind("\n", 0, start) + 1
     line_end = folded.find("\n", end)
