@@ -125,6 +125,10 @@ DOC_NUMBER_RE = re.compile(
     )
 )
 DOC_PREFIX = 10
+# The organ prefix of a document number never reaches over a year or the verb that cites it
+# (`2019年按照国发〔2019〕1号`, `于2007年以国务院令第492号`, `市政府转发国办发〔2019〕3号`).
+DOC_PREFIX_STOP_CHARS = frozenset("年以按依据照在于由")
+DOC_PREFIX_STOP_WORDS = frozenset("执行 转发 印发 贯彻 落实 参照 遵照 学习 对照 根据 按照 依照 依据".split())
 PIPE_ROW_RE = re.compile(r"(?m)^[^\n|]*\|[^\n|]*\|[^\n]*$")  # flattened table rows `规章 | 0 | 0 | 0 |`
 
 
@@ -185,7 +189,12 @@ def _document_numbers(folded: str) -> list[tuple[int, int]]:
     ranges = []
     for m in DOC_NUMBER_RE.finditer(folded):
         start = m.start()
-        while start > max(0, m.start() - DOC_PREFIX) and "\u4e00" <= folded[start - 1] <= "\u9fff":
+        while (
+            start > max(0, m.start() - DOC_PREFIX)
+            and "\u4e00" <= folded[start - 1] <= "\u9fff"
+            and folded[start - 1] not in DOC_PREFIX_STOP_CHARS
+            and folded[start - 2 : start] not in DOC_PREFIX_STOP_WORDS
+        ):
             start -= 1
         if start < m.start() or m.group().startswith("令"):
             ranges.append((start, m.end()))
@@ -202,12 +211,12 @@ PROVINCES = (
 DIVISION_SUFFIXES = (
     "特别行政区 维吾尔自治区 壮族自治区 回族自治区 自治区 自治州 自治县 自治旗 地区 新区 林区 "
     "经济技术开发区 高新技术产业开发区 经济开发区 开发区 高新区 工业园区 园区 省 市 县 区 旗 盟 镇 乡 "
-    "街道 村 社区 回族乡 民族乡 街"
+    "街道 村 社区 回族乡 民族乡 街 苏木 嘎查"
 ).split()
 # Suffixes after which an unknown two- or three-character name is accepted (towns are too many
 # for any list); county-level and higher names come from the gazetteer's division list.
 TOWN_SUFFIXES = frozenset(
-    "回族乡 民族乡 街道 社区 地区 新区 林区 经济技术开发区 经济开发区 开发区 高新区 工业园区 镇 乡 村 街".split()
+    "回族乡 民族乡 街道 社区 地区 新区 林区 经济技术开发区 经济开发区 开发区 高新区 工业园区 镇 乡 村 街 苏木 嘎查".split()
 )
 DIVISION_SUFFIXES_LONGEST_FIRST = sorted(DIVISION_SUFFIXES, key=len, reverse=True)
 COUNTY_SUFFIXES = frozenset("市 县 区 旗 州 自治县 自治州 自治旗".split())
@@ -216,9 +225,10 @@ LEVEL_WORDS = "自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 
 LEVEL_CHARS = "省市县区镇乡州旗盟"
 # After a bare level word these begin another word (`市民`, `县级`, `区域`, `乡镇`), except `市场`/`乡村振兴`.
 LEVEL_NOT_BEFORE_RE = re.compile(
-    "(?!民(?!政)|级|域|直|属|内|外|县|区|市(?!场)|镇|乡(?!村振兴)|村|长|场|委员|人民(?!政府))"
+    "(?!民(?!政)|级|域|直|属|内|外|县|区|市(?!场)|镇|乡(?!村振兴)|村|长|场|委员|人民(?!政府|法院|检察院|代表大会))"
 )
 LEVEL_NOT_AFTER = "全我本该各每此这那其城都超门上地社街园校郊省市县区镇乡州旗盟村"
+WORDS_ENDING_IN_QUAN = frozenset("健全 齐全 完全 安全 周全 保全".split())  # `健全县政府门户网站`: not `全县`
 
 
 def _guarded(spec: str) -> dict[str, str]:
@@ -271,7 +281,7 @@ FIXED_AGENCIES = (
     "最高人民检察院 外交部 国防部 教育部 科学技术部 科技部 工业和信息化部 工信部 公安部 国家安全部 "
     "民政部 司法部 财政部 人力资源和社会保障部 人社部 自然资源部 生态环境部 住房和城乡建设部 住建部 "
     "交通运输部 水利部 农业农村部 商务部 文化和旅游部 退役军人事务部 应急管理部 中国人民银行 审计署 "
-    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函])"
+    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函]) 中纪委 中办(?=、?国办) (?<=国办、)省办"
 ).split()
 # Function words and self/collective references: never inside a name or an organ's core.
 FUNCTION_CHARS = "的与及或在对向将把被是为了等各全本我该其此每有无从于以由到至并即也都这那共年月度号"
@@ -279,32 +289,42 @@ ORGAN_CHARS = "委府局厅办院署政"
 # Characters after which a name may start (besides punctuation and line starts).
 BOUNDARY_CHARS = "和与及的在由对向将是为照据实同经报至到从于即并或把被给让了等称系请见自年度我"
 BOUNDARY_WORD_SET = frozenset(
-    "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导".split()
+    "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导 中共".split()
 )
 PROVINCE_SET = frozenset(PROVINCES)
 NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
 SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|该|各|来|去)$")
 ACTOR_AFTER = re.compile(
-    r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|工作|以来|,)"
-    r"|政府信息公开|信息公开(?:工作)?年度?报|编制|>|\||共|主动|认真|严格|积极|"
+    r"\s*(?:(?:(?:19|20)\d{2}|[一二][〇○零0O][〇○零0一二三四五六七八九]{2})\s*年度?(?=政府信息公开|信息公开|政务公开(?:工作)?(?:年度?)?报告|政务(?:工作)?公开(?:年度)?(?:工作)?(?:要点|任务)|工作|以来|,)"
+    r"|政府信息公开|信息公开(?:工作)?年度?报|政务公开(?:工作)?(?:年度?)?报告|政务(?:工作)?公开(?:年度)?(?:工作)?(?:要点|任务)|编制|>|\||共|主动|认真|严格|积极|"
     r"高度|坚持|始终|深入|全面|进一步|切实|不断|持续|紧紧|紧扣|按照|根据|依据|围绕|立足|通过|结合|已|未|"
-    r"没有|无|收到|受理|着力|大力|扎实|加强|加大|强化|推进|完善|建立|健全|召开|成立|制定|印发|组织|开展|"
+    r"没有|无|收到|受理|依托|依靠|借助|着力|大力|扎实|加强|加大|强化|推进|完善|建立|健全|召开|成立|制定|印发|组织|开展|"
     r"及时|依法|本着|致力|全年|今年|继续|重视|狠抓|采取|利用|坚决|统筹|对照|聚焦|以|把|将|在|于|的政府信息|"
     r"关于|有关|门户网站|网站|门户网|政务网|政府网站)"
 )
 ACTOR_BEFORE = re.compile(
     r"(?:(?:来源|发布机构|发布单位|发文机关|发文机构|信息来源|发布部门|发布者)\s*[:|]|>)[\s:|\[(]*$"
 )
-ADDRESS_BEFORE = re.compile(r"地址\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
+# `2024年,小营街道领导…`: a township opening the sentence after its year is the subject of the year's work.
+TOWNSHIPS = ("街道", "镇", "乡", "苏木")
+YEAR_CLAUSE_BEFORE = re.compile(r"(?:^|[\n。;])[ \t]*(?:19|20)\d{2}\s*年度?(?:以来)?,$")
+ADDRESS_BEFORE = re.compile(r"(?:地址|地点)\s*:?[^,;。)\n]{0,40}$|\d+\s*号\s*$")
+# A building or floor after an organ makes it a place (`县政府大院`, `区政府一楼大厅`, `市政府办公大楼`).
+BUILDING_AFTER = re.compile(r"\s*(?:大院|院内|大楼|办公楼|办公大楼|综合楼|[一二三四五六七八九十\d]{1,2}\s*[楼层]|大厅|门口)")
 # Words that open a clause, not an organ's name (`中南街道认真贯彻落实国务院办公厅…`).
 CLAUSE_OPENING_RE = re.compile(
     r"认真|严格|积极|紧紧|切实|深入|全面|不断|持续|进一步|按照|根据|依据|围绕|落实|贯彻|加强|做好|坚持|结合|"
-    r"通过|及时|主动|高度|扎实|大力|着力|努力|始终|坚决|继续|进行|开展|组织|召开|印发|制定"
+    r"通过|及时|主动|高度|扎实|大力|着力|努力|始终|坚决|继续|进行|开展|组织|召开|印发|制定|依托|依靠|借助|利用"
 )
-PLACE_AFTER = re.compile(r"(?:境内|范围|辖区|全境|区域|以内|以外|之内|内|外|各|人民(?!政府)|籍|户籍|地址)")
+PLACE_AFTER = re.compile(r"(?:境内|范围|辖区|全境|区域|以内|以外|之内|内|外|各|人民(?!政府|法院|检察院|代表大会)|籍|户籍|地址)")
 BAD_CORE = re.compile(
     r"网(?!信)|门户|平台|热线|信箱|公众号|微信|微博|专栏|大厅|窗口|大楼|楼|媒体|报社|电视|广播|日报"
 )
+# After `政府` the fixed term `政府信息公开` and its variants (`政府(机关)信息公开`, `政府信息网站`).
+GOVERNMENT_INFORMATION_RE = re.compile(r"(?:\([^()\n]{1,4}\))?信息(?:公开|网站|平台|查阅场所)")
+# Zone words that, bare, work like a level word before the zone's administration (project rule 6).
+ZONE_WORDS = sorted("经济技术开发区 高新技术产业开发区 经济开发区 开发区 高新区 经开区 工业园区 新区 风景区 示范区".split(), key=len, reverse=True)
+ZONE_ORGANS = frozenset("管委会 管理委员会 党工委".split())
 LOCATION_BEFORE = re.compile(r"(?:在|到|至|于|赴)$")
 LOCATION_AFTER = re.compile(r"(?:设立|设置|设有|内|查阅|办理|现场)")
 
@@ -345,7 +365,7 @@ class AgencyPatterns:
 def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
     loose = _char_class(ORGAN_CHARS + "的年月度号和与及在")
     core = (
-        rf"(?:{_char_class(FUNCTION_CHARS.replace('与', '') + LEVEL_CHARS + '两级个们')}|市场|城乡|乡村|县域)"
+        rf"(?:{_char_class(FUNCTION_CHARS.replace('与', '') + LEVEL_CHARS + '两级个们')}|市场|城乡|乡村|县域|公共)"
     )
     sub_core = _char_class(FUNCTION_CHARS.replace("与", "").replace("及", "") + LEVEL_CHARS + "两级个们")
     divs = (
@@ -361,7 +381,7 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)"
     )
     departments = rf"(?:{_alternation(DEPARTMENTS)})(?:委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室)"
-    known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES}
+    known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES} | _renamed_counties(gazetteer.divisions)
     return AgencyPatterns(
         anchors=re.compile(f"{divs}|国家"),
         loose=re.compile(loose + "+"),
@@ -374,6 +394,12 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         verbs=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.verbs]),
         known_lengths=_known_lengths(known),
     )
+
+
+def _renamed_counties(divisions: Iterable[str]) -> set[str]:
+    """`大足区` for a known `大足县`: many counties became districts, and a name that is also a
+    common word (`大足`, `长寿`) is then only found through the county's."""
+    return {f"{name[:-1]}区" for name in divisions if name.endswith("县") and len(name) > 2}
 
 
 def _known_lengths(
@@ -510,17 +536,19 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
         )
     if ADDRESS_BEFORE.search(folded, max(0, head_start - 45), head_start):
         return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
-    if organ in ("党委", "党工委") and re.match(r"副?书记|委员", folded[tail.end() : tail.end() + 3]):
-        return None  # `乡党委副书记`: a person's title, not the organ
+    if BUILDING_AFTER.match(folded, tail.end()):
+        return None  # `在县政府大院设置公开栏`: a place, not the organ
     end = tail.end()
     if BAD_CORE.search(tail.group("sub")) or _opens_with_verb(folded, tail.end("organ"), patterns):
         end = tail.end("organ")  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
-    if organ == "政府" and folded.startswith("信息公开", tail.end("organ")):
+    if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, tail.end("organ")):
         # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
         # `市政府信息公开的有关要求` → nothing.
         if not named:
             return None
         return _Agency(head_start, end if end > tail.end("organ") else head_end, chain)
+    if not named and not core and organ in ZONE_ORGANS and (zone := _zone_start(folded, head_end, floor)) is not None:
+        return _Agency(zone, end, "")  # `经济开发区管委会`, `风景区管委会`: a zone word works like a level word
     if not named and (organ in PARENT_ONLY or (not core and organ in NEED_CORE)):
         return None
     if (
@@ -529,6 +557,8 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
         and LOCATION_AFTER.match(folded, end)
     ):
         return None  # `在街政务中心设立专区`: a place, not the actor
+    if folded.startswith("中共", head_start - 2) and head_start - 2 >= floor:
+        head_start -= 2  # `中共蚌埠市委`: the Party's name is part of its committee's
     return _Agency(head_start, end, chain)
 
 
@@ -556,8 +586,8 @@ def _is_unit(name: str, unit: str, suffix: re.Match, patterns: AgencyPatterns) -
         return True
     if len(name) < 2 or not patterns.loose.fullmatch(name):
         return False
-    words = patterns.verbs if suffix.group() in TOWN_SUFFIXES else patterns.not_names
-    return not _has_word(name, words)
+    # after a named division, a unit is rejected only for a verb (`重庆市大渡口区`: `渡口` is a noun)
+    return not _has_word(name, patterns.verbs)
 
 
 def _has_word(name: str, words: frozenset[str]) -> bool:
@@ -597,6 +627,17 @@ def _head_start(
                 return _with_province(folded, start, floor), True
     if suffix in LEVEL_WORDS and _level_allowed(folded, pos, end):
         return pos, False
+    if suffix in ZONE_WORDS and _at_boundary(folded, pos):
+        return pos, False
+    return None
+
+
+def _zone_start(folded: str, end: int, floor: int) -> int | None:
+    """Start of the bare zone word (`经济开发区`, `风景区`) that ends at ``end``, at a word boundary."""
+    for zone in ZONE_WORDS:
+        start = end - len(zone)
+        if start >= floor and folded.startswith(zone, start) and _at_boundary(folded, start):
+            return start
     return None
 
 
@@ -623,7 +664,7 @@ def _with_province(folded: str, start: int, floor: int) -> int:
 
 def _level_allowed(folded: str, pos: int, end: int) -> bool:
     """A bare level word (`市政府`) not glued to the word before (`全市`, `城市`) or after (`市民`)."""
-    if pos and folded[pos - 1] in LEVEL_NOT_AFTER:
+    if pos and folded[pos - 1] in LEVEL_NOT_AFTER and folded[max(0, pos - 2) : pos] not in WORDS_ENDING_IN_QUAN:
         return False
     return LEVEL_NOT_BEFORE_RE.match(folded, end) is not None
 
@@ -642,6 +683,12 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
     after = end + len(folded[end : end + 3]) - len(folded[end : end + 3].lstrip('])】>|"”'))
     if ACTOR_AFTER.match(folded, after) or ACTOR_BEFORE.search(folded, max(0, start - 12), start):
         return True
+    if (
+        folded.endswith(TOWNSHIPS, start, end)
+        and CJK_RE.match(folded, end)
+        and YEAR_CLAUSE_BEFORE.search(folded, max(0, start - 12), start)
+    ):
+        return True
     line_start = folded.rfind("\n", 0, start) + 1
     line_end = folded.find("\n", end)
     line_end = len(folded) if line_end < 0 else line_end
@@ -652,7 +699,7 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
 # Gazetteer
 
 GAZETTEER_PATH = "templates/gazetteer.toml"
-TITLE_END_RE = re.compile(r"信息公开(?:工作)?年度?报告|信息公开年报")
+TITLE_END_RE = re.compile(r"信息公开(?:工作)?年度?报告|信息公开年报|政务公开(?:工作)?(?:年度?)?报告")
 TITLE_HEAD_RE = re.compile(
     rf"[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*(?P<name>[{CJK}()]{{2,40}}?)\s*"
     rf"(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?(?:政府)?"
@@ -729,7 +776,7 @@ def division_names(lexicon_lines: Iterable[str]) -> list[str]:
             m = re.fullmatch(rf"([{CJK}]{{2,8}}?)({suffixes})", parts[0])
             if (
                 m
-                and not re.search(r"城市|地区|[东西南北中各全本我该]$", m.group(1))
+                and not re.search(r"城市|地区|^各|[东西南北中各全本我该]$", m.group(1))
                 and m.group(1) not in NOT_NAMES
             ):
                 found.add(parts[0])
@@ -928,12 +975,16 @@ UNIT_NOT_BEFORE = {
     "节": "约点",
     "课": "题",
 }
-INDEFINITE_UNITS = "项套批个种份"
+INDEFINITE_UNITS = "项套批个种份支"
+# `一` + these is a quantity (`一条信息`, `共一件`) unless a description follows: then it is an
+# indefinite article (`开辟了一条绿色通道`, `作为一件大事`, `一次全面的自查`).
+DESCRIBED_UNITS = "条件张家次"
+DESCRIPTION_AFTER = re.compile(r"[^,。;:、\d\s]{1,6}的|重要|大事|绿色|有效|新的|良好|长效|完整|专门|坚实")
 FIXED_EXPRESSIONS = re.compile(
     r"三审三校|一事一审|两会|三安全一稳定|三类内部事务|四类过程性|三公经费|三公|两个维护|四个意识|一次办|"
     r"四个自信|两个确立|四个全面|五位一体|三个代表|两学一做|一网通办|一件事|最多跑一次|一次性|一站式|一把手|"
     r"千家万户|三项制度|三重一大|三会一课|一岗双责|一张网|一批|一揽子|一系列|一门式|一窗|一体化|双随机一公开"
-    rf"|一[{CJK}]一[{CJK}]"  # 一人一档, 一企一策
+    rf"|一{_char_class(CN_DIGITS)}一{_char_class(CN_DIGITS)}"  # 一人一档, 一企一策; not 一百一十
 )
 # One character class opens the pattern so that the regex engine skips quickly to candidates;
 # NUMBER_RE then checks the number's form (`1,465`, `10.2`, `一百零五`; not `2三`). The number is
@@ -989,6 +1040,8 @@ def _is_count(folded: str, m: re.Match) -> bool:
         return False  # `一方面…另一方面`
     if num == "一" and unit in INDEFINITE_UNITS and CJK_RE.match(folded, end):
         return False  # `作为一项重要工作`, `一个窗口`: indefinite article, not a quantity
+    if num == "一" and unit in DESCRIBED_UNITS and DESCRIPTION_AFTER.match(folded, end):
+        return False  # `开辟了一条绿色通道`: indefinite article, not a quantity
     if NOT_A_QUANTITY_BEFORE.search(folded, max(0, m.start() - 12), m.start()):
         return False
     if num == "一" and NOT_ONE_BEFORE.search(folded[max(0, m.start() - 3) : m.start()]):
@@ -1073,20 +1126,20 @@ GENERIC_PROBLEMS = (
     r"(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?"
 )
 FRAMING_RE = re.compile(
-    r"常抓不懈|以下[一二两三四五六七八九十几]?个?方面|以下(?:工作|问题|措施)|如下|几点"
+    r"常抓不懈|任重道远|久久为功|是一项(?:长期|系统|常态|持续)|以下[一二两三四五六七八九十几]?个?方面|以下(?:工作|问题|措施)|如下|几点"
     r"|[一二两三四五六七八九十几]个?方面(?:的)?工作"
     r"|取得.{0,8}(?:成效|成绩|进展|效果|成果).{0,90}(?:差距|问题|不足|之处)$"
-    rf"|{GENERIC_PROBLEMS}(?:,?(?:主要)?(?:表现在|是|有|体现在))?$"
+    rf"|{GENERIC_PROBLEMS}(?:,?(?:主要)?(?:表现在|是|有|体现在|包括|如))?$"
     r"|(?:上述|以上|这些)(?:问题|不足)[^。]{0,30}(?:改进|解决|整改)$"
 )
 GENERIC_REST_RE = re.compile(
     r"(?:一些|以下|如下|几个|一定的?|诸多|不少|的)?(?:主要)?(?:问题|不足|差距|困难)(?:和|与|及)?(?:不足|问题|差距)?(?:之处)?"
-    r"(?:,?(?:主要|具体)?(?:表现在|是|有|体现在|表现为|如下))?"
+    r"(?:,?(?:主要|具体)?(?:表现在|是|有|体现在|表现为|如下|包括|如))?"
 )
 # A clause that introduces the problems it is followed by: the statement starts after it.
 INTRO_RE = re.compile(
     rf"{GENERIC_PROBLEMS}[,:]?(?:(?:主要|具体)?(?:是|有|表现在|体现在|表现为|包括|如)[,:]?)?"
-    r"|(?:主要|具体)(?:是|有|表现在|体现在|表现为|包括)[,:]?|(?<=[,:])如|表现[为在][,:]?"
+    r"|(?:主要|具体)(?:是|有|表现在|体现在|表现为|包括)[,:]?|(?<=[,:])如|(?<=问题|不足)如|表现[为在][,:]?"
     r"|(?:还|也|仍|仍然|依然|同时)存在(?:着|著)?|面临|面臨"
 )
 # A sentence inside an item that turns to what comes next ends the item (`…不够。下一步,我委将…`).
@@ -1096,7 +1149,7 @@ ACHIEVEMENT_RE = re.compile(r"^[^,。]{0,30}?(?:取得了|保障了|促进了|�
 STRONG_PROBLEM_CUES = re.compile(
     r"有待|不足|不够|欠缺|滞后|缺乏|缺少|薄弱|不强|不高|不到位|不及时|不规范|不完善|不健全|不全|尚未|难以|"
     r"差距|短板|单一|较少|偏少|不太|不明确|不统一|不平衡|不深入|不充分|较弱|较低|偏低|还需|仍需|需要进一步|"
-    r"需进一步|亟待|亟需|不能|未能|尚不|较慢|缓慢|紧缺|不大|不多|不高"
+    r"需进一步|亟待|亟需|不能|未能|尚不|较慢|缓慢|紧缺|不大|不多|不高|参差不齐"
 )
 MEASURE_VERBS = (
     "进一步 更加 持续 继续 不断 切实 全面 认真 积极 着力 大力 加强 完善 强化 加大 推进 推动 提升 提高 健全 "
@@ -1113,6 +1166,11 @@ MEASURE_START = re.compile(
     rf"(?:{_alternation(MEASURE_VERBS)})"
 )
 TRIM = " \t\r\n\u3000。;,.:、"
+# `不足` as the predicate of a subject (`经费保障不足`), not the noun of a heading (`存在的不足`, `问题与不足`).
+SHORTCOMING_RE = re.compile(r"[^的和与及要在些]不足$")
+# A first clause whose predicate is a shortcoming (`主动公开意识不强`, `…的及时性有待提高`): a
+# PROBLEM even where it opens with a measure verb.
+PROBLEM_CLAUSE_RE = re.compile(rf"^[^,。;:]{{0,30}}?(?:{STRONG_PROBLEM_CUES.pattern})[^,。;:]{{0,4}}(?:[,。;:]|$)")
 
 
 def _problem_bodies(context: LabelContext) -> list[tuple[int, int]]:
@@ -1277,7 +1335,10 @@ def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_subheading(piece: str) -> bool:
-    """`存在问题`, `(二)解决办法和改进措施`, `下一步工作计划`: a sub-heading, not a statement."""
+    """`存在问题`, `(二)解决办法和改进措施`, `下一步工作计划`: a sub-heading, not a statement
+    (`人员力量不足`, a subject with `不足` as its predicate, is one)."""
+    if SHORTCOMING_RE.search(piece):
+        return False
     return len(piece) <= 20 and bool(SUBHEADING_RE.fullmatch(piece))
 
 
@@ -1313,6 +1374,8 @@ def _states_something(piece: str) -> bool:
 def _statement_label(piece: str, mode: str) -> str:
     """MEASURE when the statement opens with an action, PROBLEM when it admits a shortcoming,
     else the mode of the sub-heading or framing sentence before it."""
+    if _opens_with_problem(piece):
+        return "PROBLEM"
     if MEASURE_START.match(piece):
         return "MEASURE"
     if STRONG_PROBLEM_CUES.search(piece):
@@ -1320,6 +1383,14 @@ def _statement_label(piece: str, mode: str) -> str:
     if "将" in piece[:20]:
         return "MEASURE"
     return mode or ("PROBLEM" if "问题" in piece else "MEASURE")
+
+
+def _opens_with_problem(piece: str) -> bool:
+    """The first clause admits a shortcoming (`主动公开意识不强`), and is no linking opener
+    (`针对以上不足,…将…`) or plan."""
+    if TRANSITION_RE.match(piece) or NEW_TOPIC_RE.match(piece) or re.search("将|要|拟", piece[:12]):
+        return False
+    return bool(PROBLEM_CLAUSE_RE.match(piece))
 
 
 def _statement_spans(text: str, context: LabelContext, label: str) -> list[Span]:
