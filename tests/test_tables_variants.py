@@ -197,3 +197,53 @@ def test_a_table_of_labels_without_numbers_says_so():
 def test_no_warning_for_a_table_written_as_none():
     text = "三、收到和处理政府信息公开申请情况\n无。\n四、政府信息公开行政复议、行政诉讼情况\n无。\n结转\n"
     assert parse_tables(text).warnings == []
+
+
+def test_tab_separated_rows_copied_from_a_web_table_keep_their_empty_cells():
+    text = (
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n"
+        "一、本年新收政府信息公开申请数量\t3\t\t\t\t\t1\t4\n"
+        "二、上年结转政府信息公开申请数量\t\t1\t\t\t\t\t1\n"
+    )
+    result = parse_tables(text)
+    assert row(result, "new_received") == dict(
+        zip(T3_COLUMNS, [3, None, None, None, None, 1, 4], strict=True)
+    )
+    assert row(result, "carried_over") == dict(
+        zip(T3_COLUMNS, [None, 1, None, None, None, None, 1], strict=True)
+    )
+
+
+def test_one_cell_a_line_with_the_total_left_blank_on_sub_rows():
+    """Shanghai 2019 leaves 总计 blank on sub-rows; one cell a line, that blank is an empty line
+    before the next label. Most rows end so, but the full rows (every cell filled) do not: the
+    empty line is a cell, not a row separator."""
+    full = "\n".join(["1", "0", "0", "0", "0", "1", "2"])
+    sub = "\n".join(["1", "0", "0", "0", "0", "0", ""])
+    text = f"""三、收到和处理政府信息公开申请情况
+申请人情况
+一、本年新收政府信息公开申请数量
+{full}
+二、上年结转政府信息公开申请数量
+{full}
+三、本年度办理结果
+(一)予以公开
+{full}
+(三)不予公开
+1.属于国家秘密
+{sub}
+2.其他法律行政法规禁止公开
+{sub}
+3.危及“三安全一稳定”
+{sub}
+4.保护第三方合法权益
+{sub}
+5.属于三类内部事务信息
+{sub}
+(七)总计
+{full}
+"""
+    result = parse_tables(text)
+    assert row(result, "denied.state_secret") == dict(zip(T3_COLUMNS, [1, 0, 0, 0, 0, 0, None], strict=True))
+    assert result.tables_raw["applications.denied.state_secret.total"] == ""
+    assert row(result, "granted")["total"] == 2

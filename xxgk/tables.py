@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -314,15 +314,18 @@ def _line_layout(line: str) -> tuple[_Piece, ...] | None:
     if "|" not in stripped and not _SPACE.search(stripped):  # one cell
         s = line.index(stripped)
         return (_Piece(s, s + len(stripped), _reading(stripped)),)
-    if "|" not in line:
+    # ``|`` separates cells (``||`` is a spanned cell's filler); without it, a tab does, as a
+    # table copied from a web page gives (``\t\t`` is an empty cell)
+    separator = "|" if "|" in line else "\t"
+    if separator not in line:
         return tuple(_split_piece(line, 0, len(line)))
     cells: list[_Piece] = []
     pos = 0
-    for piece in line.split("|"):
+    for piece in line.split(separator):
         piece_end = pos + len(piece)
         if piece.strip():
             cells += _split_piece(line, pos, piece_end)
-        elif piece:
+        elif piece or separator == "\t":
             cells.append(_Piece(pos, pos, _BLANK))
         pos = piece_end + 1
     first_text = next((i for i, c in enumerate(cells) if c.reading.kind == "text"), None)
@@ -366,11 +369,14 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
         expected = row_gap if cells[0].kind == "text" else usual
         if gap > expected:
             out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
+        if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
+            out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
         out += cells
     return out
 
 
 _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blank piece of a line)
+_ROW_END = "\n$"  # ``Cell.norm`` of the usual separator lines at a row's end (Reader decides)
 
 
 def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
@@ -635,6 +641,27 @@ def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> l
     return values[starts[0] : starts[0] + size] if len(starts) == 1 else None
 
 
+def _resolve_row_ends(rows: list[Row]) -> None:
+    """The separator lines that end most rows of a one-cell-a-line table are a row's last empty
+    cells only where rows with every cell filled, as many cells as that would make, end without
+    them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
+    dropped."""
+    full_ends: dict[int, Counter[bool]] = {}
+    for row in rows[:-1]:  # the text's last row has nothing after it to tell
+        core = [v for v in row.values if v.norm != _ROW_END]
+        if core and all(v.kind != "blank" for v in core):
+            full_ends.setdefault(len(core), Counter())[len(core) < len(row.values)] += 1
+    for row in rows:
+        if any(v.norm == _ROW_END for v in row.values):
+            ends = full_ends.get(len(row.values), Counter())
+            cells = ends[False] >= 2 and not ends[True]
+            row.values = [
+                replace(v, norm=_GAP) if v.norm == _ROW_END else v
+                for v in row.values
+                if cells or v.norm != _ROW_END
+            ]
+
+
 def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
     """Where the values of full rows start, by (cells on the row, values): the cells before them
     on such a row are the rest of a spanned label cell, which rows with blank cells share."""
@@ -661,6 +688,7 @@ class Reader:
         self.leads: dict[tuple[int, int], frozenset[int]] = {}
 
     def read(self, rows: list[Row]) -> Parsed:
+        _resolve_row_ends(rows)
         self.leads = _row_layouts(rows)
         for row in rows:
             self.read_row(row)
