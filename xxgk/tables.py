@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -314,15 +314,18 @@ def _line_layout(line: str) -> tuple[_Piece, ...] | None:
     if "|" not in stripped and not _SPACE.search(stripped):  # one cell
         s = line.index(stripped)
         return (_Piece(s, s + len(stripped), _reading(stripped)),)
-    if "|" not in line:
+    # ``|`` separates cells (``||`` is a spanned cell's filler); without it, a tab does, as a
+    # table copied from a web page gives (``\t\t`` is an empty cell)
+    separator = "|" if "|" in line else "\t"
+    if separator not in line:
         return tuple(_split_piece(line, 0, len(line)))
     cells: list[_Piece] = []
     pos = 0
-    for piece in line.split("|"):
+    for piece in line.split(separator):
         piece_end = pos + len(piece)
         if piece.strip():
             cells += _split_piece(line, pos, piece_end)
-        elif piece:
+        elif piece or separator == "\t":
             cells.append(_Piece(pos, pos, _BLANK))
         pos = piece_end + 1
     first_text = next((i for i, c in enumerate(cells) if c.reading.kind == "text"), None)
@@ -366,11 +369,14 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
         expected = row_gap if cells[0].kind == "text" else usual
         if gap > expected:
             out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
+        if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
+            out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
         out += cells
     return out
 
 
 _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blank piece of a line)
+_ROW_END = "\n$"  # ``Cell.norm`` of the usual separator lines at a row's end (Reader decides)
 
 
 def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
@@ -388,13 +394,13 @@ def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
 
 def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
     """Cells of grids row by row; a text spanning several columns counts once, so does a number
-    spanning the columns of one header cell. Where a grid's start in ``text`` is known, each cell
+    spanning the columns of one header cell, or one cell where the grid records its span. Where a grid's start in ``text`` is known, each cell
     is looked for in the text shortly after the one before it."""
     out: list[Cell] = []
     for grid in grids:
         cursor = grid.start
         spans: list[tuple[int, int]] = []
-        for row in grid.rows:
+        for r, row in enumerate(grid.rows):
             cells = [classify(raw.strip()) if raw.strip() else Cell("blank", "") for raw in row]
             if all(c.kind in ("text", "blank") for c in cells):
                 spans = _spans([c.raw for c in cells])
@@ -402,7 +408,8 @@ def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
                     c for i, c in enumerate(cells) if c.kind == "blank" or not i or c.raw != cells[i - 1].raw
                 ]
             else:
-                cells = _collapse(cells, spans)
+                origins = grid.offsets[r] if r < len(grid.offsets) else []
+                cells = _collapse(cells, spans, origins if len(origins) == len(cells) else [])
             for cell in cells:
                 if cell.kind != "blank" and cursor is not None:
                     cursor = _locate(cell, text, cursor, grid.end)
@@ -431,9 +438,13 @@ def _spans(texts: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _collapse(cells: list[Cell], spans: list[tuple[int, int]]) -> list[Cell]:
-    """A data row with repeated label cells and spanned values counted once."""
-    drop = set()
+def _collapse(
+    cells: list[Cell], spans: list[tuple[int, int]], origins: list[tuple[int, int] | None]
+) -> list[Cell]:
+    """A data row with repeated label cells and spanned values counted once. Where the grid records
+    each position's place in the text (``origins``), a cell spanning several columns counts once,
+    so that one merged number across a row is one value, not one for each column."""
+    drop = {i for i in range(1, len(origins)) if origins[i] is not None and origins[i] == origins[i - 1]}
     for start, end in spans:
         group = cells[start:end]
         if len(group) == end - start and len({c.raw for c in group}) == 1:
@@ -539,7 +550,7 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
         else:
             labels, glued, prefix = match_labels(cell.norm, templates)
         if (
-            not labels
+            (not labels or _completes(current, cell, templates))
             and current is not None
             and not _filled(current.values)
             and _continues(current, cell, templates)
@@ -547,13 +558,29 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
             current.values.clear()  # blank cells inside a label that goes on are not cells of the row
             current.texts.append(cell)
             if not current.labels:
-                current.labels, current.glued, _ = match_labels(current.label_text, templates)
+                current.labels, current.glued = _row_labels(current.label_text, templates)
             continue
         if prefix and current is not None:
             current.runs_on = True
         current = Row(labels, [cell], glued=glued)
         rows.append(current)
     return rows
+
+
+def _row_labels(norm: str, templates: Templates) -> tuple[list[Label], str]:
+    """Labels of a label pieced together from fragments (``行政`` ``复议`` starts 表四)."""
+    if _is_review_start(norm, templates):
+        return [Label("review_litigation", "start")], ""
+    labels, glued, _ = match_labels(norm, templates)
+    return labels, glued
+
+
+def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
+    """Whether a text that names a label on its own (``不予公开``) is the end of a short unlabelled
+    fragment before it (``(三)``), the two naming a label together."""
+    if row is None or row.labels or len(row.label_text) > _MAX_GLUE + 3:
+        return False
+    return bool(match_labels(row.label_text + cell.norm, templates)[0])
 
 
 def _continues(row: Row, cell: Cell, templates: Templates) -> bool:
@@ -589,25 +616,61 @@ class Parsed:
         return sum(key.startswith(table + ".") for key in self.cells)
 
 
-def fit(values: list[Cell], size: int) -> list[Cell] | None:
+def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> list[Cell] | None:
     """The row's cells in template order when their count fits, else None. Blanks at the ends of a
     row count only where they are needed to make the count fit (a row separator, or the rest of a
     spanned label cell); blanks between numbers are cells, so ``size`` numbers with a blank among
-    them are one number too many. Of the runs of ``size`` cells that hold every number, the one
-    that starts earliest is taken; a blank made of separator lines after the label is never skipped
-    (it is an empty cell of a one-cell-per-line table)."""
+    them are one number too many. A blank made of separator lines after the label is never skipped
+    (it is an empty cell of a one-cell-per-line table). Of the runs of ``size`` cells that hold
+    every number, the only one is taken; where blanks at both ends leave several, the one that
+    starts where the table's full rows of the same length start (``leads``), else none."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
         interior = any(values[i].kind == "blank" for i in range(filled[0], filled[-1] + 1))
         return None if interior else [values[i] for i in filled]
     if not filled:
         return values if len(values) == size else None
+    starts = []
     for start in range(filled[0] + 1):
         if start and values[start - 1].norm == _GAP:  # a blank line after the label is a cell
             break
         if filled[-1] < start + size <= len(values):
-            return values[start : start + size]
-    return None
+            starts.append(start)
+    if len(starts) > 1:
+        starts = [start for start in starts if start in leads]
+    return values[starts[0] : starts[0] + size] if len(starts) == 1 else None
+
+
+def _resolve_row_ends(rows: list[Row]) -> None:
+    """The separator lines that end most rows of a one-cell-a-line table are a row's last empty
+    cells only where rows with every cell filled, as many cells as that would make, end without
+    them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
+    dropped."""
+    full_ends: dict[int, Counter[bool]] = {}
+    for row in rows[:-1]:  # the text's last row has nothing after it to tell
+        core = [v for v in row.values if v.norm != _ROW_END]
+        if core and all(v.kind != "blank" for v in core):
+            full_ends.setdefault(len(core), Counter())[len(core) < len(row.values)] += 1
+    for row in rows:
+        if any(v.norm == _ROW_END for v in row.values):
+            ends = full_ends.get(len(row.values), Counter())
+            cells = ends[False] >= 2 and not ends[True]
+            row.values = [
+                replace(v, norm=_GAP) if v.norm == _ROW_END else v
+                for v in row.values
+                if cells or v.norm != _ROW_END
+            ]
+
+
+def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
+    """Where the values of full rows start, by (cells on the row, values): the cells before them
+    on such a row are the rest of a spanned label cell, which rows with blank cells share."""
+    leads: dict[tuple[int, int], set[int]] = {}
+    for row in rows:
+        filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
+        if filled and filled[-1] - filled[0] + 1 == len(filled) and len(filled) < len(row.values):
+            leads.setdefault((len(row.values), len(filled)), set()).add(filled[0])
+    return {key: frozenset(found) for key, found in leads.items() if len(found) == 1}
 
 
 class Reader:
@@ -622,13 +685,25 @@ class Reader:
         self.units: dict[str, str | None] = {}
         self.app_columns: list[Column] = []
         self.rows_seen: set[str] = set()
+        self.leads: dict[tuple[int, int], frozenset[int]] = {}
 
     def read(self, rows: list[Row]) -> Parsed:
+        _resolve_row_ends(rows)
+        self.leads = _row_layouts(rows)
         for row in rows:
             self.read_row(row)
         self.finish_applications()
         self.warn_missing_rows()
+        self.warn_labels_only()
         return self.out
+
+    def warn_labels_only(self) -> None:
+        """A table whose row labels came without any number (an image, or values lost) has no
+        cells; say so, so that its absence is not silent."""
+        for table in ("active", "applications"):
+            seen = [k for k in self.rows_seen if k.startswith(table + ".")]
+            if len(seen) >= 2 and not self.has_rows(table) and table not in self.out.warnings:
+                self.out.warn(table, f"{len(seen)} row labels without numbers (the table may be an image)")
 
     def warn_missing_rows(self) -> None:
         """Name the template rows a table with cells never showed (truncated or dropped rows)."""
@@ -666,6 +741,8 @@ class Reader:
             self.read_unlabelled(row)
         elif label.kind == "heading":
             self.enter(label.table)
+            if label.table and any(v.kind in ("num", "bad") for v in row.values):  # not 无 for a table
+                self.out.warn(label.table, f"numbers right after the heading {_show(row)}; left out")
         elif label.kind == "start":
             self.enter("review_litigation")
             self.read_review(row)
@@ -820,7 +897,7 @@ class Reader:
                 return [_glued_cell(row)]
             self.out.warn(table, f"row {name}: cells glued together ({row.glued!r}); cells left out")
             return None
-        cells = fit(row.values, size)
+        cells = fit(row.values, size, self.leads.get((len(row.values), size), frozenset()))
         if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
             if count:
