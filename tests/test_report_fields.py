@@ -169,3 +169,63 @@ def test_sentences_are_not_titles():
 )
 def test_report_format(table_format, year, expected):
     assert report_format(table_format, year) == expected
+
+
+BODY = "一、总体情况\n2021年,我局主动公开政府信息86条。\n五、存在的主要问题及改进情况\n2022年将加强培训。\n"
+
+
+@pytest.mark.parametrize(
+    "text,agency,year",
+    [
+        # the agency on its own line above a 关于… title
+        ("平川区人民政府\n关于2020年度政府信息公开工作的报告\n" + BODY, "平川区人民政府", 2020),
+        # a bracketed leading year
+        ("[2013]湘河县粮食局政府信息公开工作年度报告\n" + BODY, "湘河县粮食局", 2013),
+        # a title label outside the page metadata
+        ("信息名称:长岭县公安局2021年政府信息公开工作年度报告\n" + BODY, "长岭县公安局", 2021),
+        # the agency line in brackets under the title
+        ("政府信息公开工作年度报告\n(青溪县人民政府办公室)\n" + BODY, "青溪县人民政府办公室", 2021),
+    ],
+)
+def test_title_shapes(text, agency, year):
+    assert report_agency(text) == agency
+    assert report_year(text) == year
+
+
+@pytest.mark.parametrize(
+    "opening,agency",
+    [
+        ("本报告由鹤岭区交通运输局根据《中华人民共和国政府信息公开条例》要求编制。", "鹤岭区交通运输局"),
+        ("本报告依据《条例》要求,由郊县生态环境分局编制。", "郊县生态环境分局"),
+        ("根据《条例》规定,汉川县民政局编制本报告。", "汉川县民政局"),
+        ("根据《条例》要求,结合2021年临水县信访局政府信息公开工作实际,编制发布本报告。", "临水县信访局"),
+    ],
+)
+def test_agency_from_the_opening_sentence(opening, agency):
+    text = f"2021年政府信息公开工作年度报告\n{opening}\n" + BODY
+    assert report_agency(text) == agency
+    assert report_year(text) == 2021
+
+
+@pytest.mark.parametrize(
+    "ending,agency",
+    [
+        ("靖川市公安局 2022年1月14日", "靖川市公安局"),
+        ("清岩县科学技术局(盖章)\n2022年1月12日", "清岩县科学技术局"),
+        ("罗川县人民政府办公室(县外事办)\n二〇二二年一月十日", "罗川县人民政府办公室(县外事办)"),
+    ],
+)
+def test_agency_from_the_signature(ending, agency):
+    text = "2021年政府信息公开工作年度报告\n" + BODY + "\n" + ending + "\n"
+    assert report_agency(text) == agency
+
+
+def test_agency_from_page_metadata_published_next_year():
+    text = (
+        "首页 > 政务公开 > 年度报告\n发布时间:2022-01-20\n发布机构:福川市水利局\n政府信息公开工作年度报告\n"
+        "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。\n" + BODY
+    )
+    assert report_agency(text) == "福川市水利局"
+    assert report_year(text) == 2021
+    traditional = "首頁 > 政務公開\n來源:屏川縣環保局\n政府信息公開工作年度報告\n一、總體情況\n2021年,本局堅持公開。\n"
+    assert report_agency(traditional) == "屏川县环保局"

@@ -30,7 +30,9 @@ _NOT_TITLE = re.compile(
 _METADATA = re.compile(
     r"^(?:[-•·|]\s*)?(?:标\s*题|名\s*称|文件名称|信息名称)\s*[:|]\s*(?:[|]\s*)?|\s*[|]+\s*$"
 )
-_TITLE_YEAR = re.compile(rf"({_YEAR})\s*年度?|(\d{{4}})(?=\s*(?:政府|政务|信息|年度|度))")
+_TITLE_YEAR = re.compile(
+    rf"({_YEAR})\s*年度?|(\d{{4}})(?=\s*(?:政府|政务|信息|年度|度))|^[\[【(]\s*(\d{{4}})\s*(?:年度?)?\s*[\]】)]"
+)
 _ISSUER_SPLIT = re.compile(r"政府信息\s*公开|政务信息\s*公开|政务公开|信息\s*公开")
 _ORGAN = re.compile(
     r"(?:局|委|委员会|办|办公室|厅|政府|镇|乡|街道|办事处|中心|馆|院|会|处|所|站|署|部|室|队|社区|村|管委会|分局)$"
@@ -49,11 +51,22 @@ _OPENING = (
     re.compile(rf"(?:现将|现公布|现向社会公布)(?!我|本)([^,。;:、\s《》()]{{2,40}}?)\s*{_YEAR}\s*年"),
     re.compile(rf"由(?!我|本)([^,。;:、\s《》()]{{2,40}}?)编制的?\s*{_YEAR}\s*年"),
     re.compile(
+        r"本(?:年度)?报告[^。\n]{0,60}?由(?!我|本)([^,。;:、\s《》()]{2,40}?)(?:根据|按照|依据|依照|负责|编制|制作)"
+    ),
+    re.compile(r"(?:^|(?<=[,。;:\s》]))(?!我|本|编制|制作|发布)([^,。;:、\s《》()]{2,40}?)(?:编制|制作|发布)了?本(?:年度)?报告"),
+    re.compile(
         rf"(?:依据|根据)(?!我|本)([^,。;:、\s《》()]{{2,40}}?)\s*{_YEAR}\s*年度?(?:政府信息公开|政务公开)"
     ),
     re.compile(
-        rf"(?:公布|发布|编制|现将)了?\s*{_YEAR}\s*年度?([^,。;:、\s《》()]{{2,40}}?)(?:政府信息公开|政务信息公开|政务公开)"
+        rf"(?:公布|发布|编制|现将|结合)了?\s*{_YEAR}\s*年度?([^,。;:、\s《》()]{{2,40}}?)(?:政府信息公开|政务信息公开|政务公开)"
     ),
+)
+_METADATA_ISSUER = re.compile(
+    r"(?:^|\s)(?:发布机构|发布单位|发文机关|发文单位|信息来源|来源)\s*:\s*([^\s:,。;|]{2,40})"
+)
+_NAME_LINE = re.compile(
+    r"^(?:[(\[【]\s*([^()\[\]【】]+?)\s*[)\]】]|(.+?))\s*(?:\((?:盖章|印章|公章|签章|章)\))?"
+    r"(?:\s+[\d〇○零一二三四五六七八九十]{4}\s*年[\d〇○零一二三四五六七八九十\s月日]*)?$"
 )
 _BRACKETED = re.compile(r"[\[\]【】()]")
 _PARENTHETICAL = re.compile(r"\([^()]*\)$")
@@ -90,7 +103,7 @@ def report_agency(text: str) -> str | None:
     if title is not None:
         start, end, index = title
         span = _issuer_in_title(folded, start, end) or _agency_line(lines, index, boilerplate)
-    span = span or _signature(lines, boilerplate) or _opening(folded)
+    span = span or _signature(lines, boilerplate) or _opening(folded) or _metadata_issuer(folded)
     return _normalise(text[span[0] : span[1]]) if span else None
 
 
@@ -168,7 +181,11 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
                 fallback = (line.original(offset), line.original(offset + len(inner)), i)
             continue
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-        if _is_title(s):
+        inner = _METADATA.sub("", s)
+        if inner != s and _is_title(inner):  # 标题:XX局2021年…报告 outside the page metadata
+            offset = s.index(inner)
+            found.append((line.original(offset), line.original(offset + len(inner)), i))
+        elif _is_title(s):
             found.append((line.start, line.end, i))
         elif _TITLE_START.search(s, max(0, len(s) - 6)) and _CONTINUATION.match(nxt) and _is_title(s + nxt):
             found.append((line.start, lines[i + 1].end, i))
@@ -196,6 +213,8 @@ def _preamble_year_patterns(folded: str) -> tuple[re.Pattern, ...]:
 def _issuer_in_title(folded: str, start: int, end: int) -> tuple[int, int] | None:
     """The agency words of a title: up to its year or 政府信息公开, else after a leading year."""
     title = folded[start:end]
+    if title.startswith("关于"):
+        return None  # 关于2020年度政府信息公开工作的报告: the agency is on a line of its own
     cut = title.find("关于")
     head = title[:cut] if cut > 0 else title
     year = _TITLE_YEAR.search(head)
@@ -220,13 +239,20 @@ def _issuer_in_title(folded: str, start: int, end: int) -> tuple[int, int] | Non
 def _agency_line(lines: list[Line], index: int, boilerplate: list[tuple[int, int]]) -> tuple[int, int] | None:
     """A short line naming an agency near the title line (page noise skipped)."""
     for j in (index - 1, index + 1, index + 2, index - 2):
-        if (
-            0 <= j < len(lines)
-            and not _inside(lines[j].start, boilerplate)
-            and _is_agency_line(lines[j].text)
-        ):
-            return lines[j].start, lines[j].end
+        if 0 <= j < len(lines) and not _inside(lines[j].start, boilerplate):
+            span = _name_on_line(lines[j])
+            if span is not None:
+                return span
     return None
+
+
+def _name_on_line(line: Line) -> tuple[int, int] | None:
+    """The organ name a short line consists of, without its brackets, ``(盖章)`` or date."""
+    m = _NAME_LINE.match(line.text)
+    group = 1 if m is not None and m.group(1) else 2
+    if m is None or not _is_agency_line(m.group(group)):
+        return None
+    return line.original(m.start(group)), line.original(m.end(group))
 
 
 def _is_agency_line(s: str) -> bool:
@@ -245,8 +271,17 @@ def _signature(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[i
     tail_start = next((s for s, e in boilerplate if lines and e >= lines[-1].end), None)
     body = [line for line in lines if tail_start is None or line.start < tail_start]
     for line in reversed(body[-SIGNATURE_LINES:]):
-        if _is_agency_line(line.text):
-            return line.start, line.end
+        span = _name_on_line(line)  # also 靖江市公安局 2022年1月14日
+        if span is not None:
+            return span
+    return None
+
+
+def _metadata_issuer(folded: str) -> tuple[int, int] | None:
+    """The organ named by page metadata (``发布机构:XX局``, ``来源:XX局``) in the first lines."""
+    for m in _METADATA_ISSUER.finditer(folded, 0, 3000):
+        if _ORGAN.search(m.group(1)) and _plausible(m.group(1)):
+            return m.start(1), m.end(1)
     return None
 
 
@@ -278,7 +313,7 @@ def _normalise(raw: str) -> str:
 
 def _title_year(title: str) -> int | None:
     for m in _TITLE_YEAR.finditer(title):
-        year = _to_year(m.group(1) or m.group(2))
+        year = _to_year(m.group(1) or m.group(2) or m.group(3))
         if year is not None:
             return year
     return None
