@@ -179,6 +179,8 @@ BODY = "一、总体情况\n2021年,我局主动公开政府信息86条。\n五�
     [
         # the agency on its own line above a 关于… title
         ("平川区人民政府\n关于2020年度政府信息公开工作的报告\n" + BODY, "平川区人民政府", 2020),
+        # 关于 before the agency
+        ("关于福江市教育局2021年政府信息公开工作年度报告\n" + BODY, "福江市教育局", 2021),
         # a bracketed leading year
         ("[2013]湘河县粮食局政府信息公开工作年度报告\n" + BODY, "湘河县粮食局", 2013),
         # a title label outside the page metadata

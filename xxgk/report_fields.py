@@ -68,6 +68,7 @@ _NAME_LINE = re.compile(
     r"^(?:[(\[【]\s*([^()\[\]【】]+?)\s*[)\]】]|(.+?))\s*(?:\((?:盖章|印章|公章|签章|章)\))?"
     r"(?:\s+[\d〇○零一二三四五六七八九十]{4}\s*年[\d〇○零一二三四五六七八九十\s月日]*)?$"
 )
+_LEADING_ABOUT = re.compile(r"关于(?:印发|公布|发布|公开)?\s*《?")
 _BRACKETED = re.compile(r"[\[\]【】()]")
 _PARENTHETICAL = re.compile(r"\([^()]*\)$")
 _QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕")
@@ -212,9 +213,9 @@ def _preamble_year_patterns(folded: str) -> tuple[re.Pattern, ...]:
 
 def _issuer_in_title(folded: str, start: int, end: int) -> tuple[int, int] | None:
     """The agency words of a title: up to its year or 政府信息公开, else after a leading year."""
+    lead = _LEADING_ABOUT.match(folded, start, end)  # 关于(印发《)某局2021年…
+    start += lead.end() - lead.start() if lead else 0
     title = folded[start:end]
-    if title.startswith("关于"):
-        return None  # 关于2020年度政府信息公开工作的报告: the agency is on a line of its own
     cut = title.find("关于")
     head = title[:cut] if cut > 0 else title
     year = _TITLE_YEAR.search(head)
