@@ -9,7 +9,7 @@ import pytest
 
 from xxgk.checks import flatten
 from xxgk.records import Grid
-from xxgk.tables import parse_tables
+from xxgk.tables import load_templates, parse_tables
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 SEED = (FIXTURES / "seed-chongqing-ipo-2021.txt").read_text(encoding="utf8")
@@ -634,15 +634,7 @@ T3_ROWS = [
     ("(七)总计", "processed_total"),
     ("四、结转下年度继续办理", "carried_forward"),
 ]
-T3_COLUMNS = [
-    "natural_person",
-    "business",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-]
+T3_COLUMNS = [column.key for column in load_templates().applications_columns]
 T4_KEYS = [
     f"review_litigation.{group}.{column}"
     for group in ["review", "litigation_direct", "litigation_after_review"]

@@ -7,18 +7,10 @@ from pathlib import Path
 import pytest
 
 from xxgk.checks import flatten
-from xxgk.tables import parse_tables
+from xxgk.tables import load_templates, parse_tables
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables_variants"
-T3_COLUMNS = [
-    "natural_person",
-    "business",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-]
+T3_COLUMNS = [column.key for column in load_templates().applications_columns]
 
 # 表三 as pipe rows where the label cells' spanned columns are written as empty cells, the way a
 # web page's grid copies out: rows with a short label have blanks after it, as do blank cells.
