@@ -68,6 +68,7 @@ _NAME_LINE = re.compile(
     r"^(?:[(\[【]\s*([^()\[\]【】]+?)\s*[)\]】]|(.+?))\s*(?:\((?:盖章|印章|公章|签章|章)\))?"
     r"(?:\s+[\d〇○零一二三四五六七八九十]{4}\s*年[\d〇○零一二三四五六七八九十\s月日]*)?$"
 )
+_LETTER_SPACED = re.compile(r"(?m)^(?:[^\s] ){7,}[^\s]$")
 _LEADING_ABOUT = re.compile(r"关于(?:印发|公布|发布|公开)?\s*《?")
 _BRACKETED = re.compile(r"[\[\]【】()]")
 _PARENTHETICAL = re.compile(r"\([^()]*\)$")
@@ -105,7 +106,16 @@ def report_agency(text: str) -> str | None:
         start, end, index = title
         span = _issuer_in_title(folded, start, end) or _agency_line(lines, index, boilerplate)
     span = span or _signature(lines, boilerplate) or _opening(folded) or _metadata_issuer(folded)
-    return _normalise(text[span[0] : span[1]]) if span else None
+    if span:
+        return _normalise(text[span[0] : span[1]])
+    unspaced = _without_letter_spacing(text)
+    return report_agency(unspaced) if unspaced != text else None
+
+
+def _without_letter_spacing(text: str) -> str:
+    """The text with its letter-spaced lines (``晋 安 区 民 政 局 2 0 2 1 年…``, as some PDF text
+    layers give a title) written without the spaces."""
+    return _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text)
 
 
 def report_year(text: str) -> int | None:
