@@ -2,12 +2,10 @@
 broke (the guideline probes in ``tests/test_guideline_probes.py`` found them). The snippets are
 written for these tests."""
 
+from test_weak_labels import texts
+
 from xxgk.records import Section
-from xxgk.weak_labels import label_agencies, label_counts, make_context, weak_annotate
-
-
-def texts(labeler, text, sections=None):
-    return [span.text for span in labeler(text, make_context(text, sections))]
+from xxgk.weak_labels import label_agencies, label_counts, weak_annotate
 
 
 def entities(text):

@@ -260,8 +260,10 @@ def _agency_line(lines: list[Line], index: int, boilerplate: list[tuple[int, int
 def _name_on_line(line: Line) -> tuple[int, int] | None:
     """The organ name a short line consists of, without its brackets, ``(盖章)`` or date."""
     m = _NAME_LINE.match(line.text)
-    group = 1 if m is not None and m.group(1) else 2
-    if m is None or not _is_agency_line(m.group(group)):
+    if m is None:
+        return None
+    group = 1 if m.group(1) else 2
+    if not _is_agency_line(m.group(group)):
         return None
     return line.original(m.start(group)), line.original(m.end(group))
 

@@ -394,8 +394,9 @@ def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
 
 def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
     """Cells of grids row by row; a text spanning several columns counts once, so does a number
-    spanning the columns of one header cell, or one cell where the grid records its span. Where a grid's start in ``text`` is known, each cell
-    is looked for in the text shortly after the one before it."""
+    spanning the columns of one header cell, or one cell where the grid records its span. Where a
+    grid's start in ``text`` is known, each cell is looked for in the text shortly after the one
+    before it."""
     out: list[Cell] = []
     for grid in grids:
         cursor = grid.start

@@ -573,7 +573,7 @@ def _chain_end(folded: str, pos: int, patterns: AgencyPatterns) -> int:
         suffix = patterns.anchors.search(folded, pos + 1, pos + 9)
         while suffix is not None and suffix.start() - pos <= 4:
             name, unit = folded[pos : suffix.start()], folded[pos : suffix.end()]
-            if _is_unit(name, unit, suffix, patterns):
+            if _is_unit(name, unit, patterns):
                 break
             suffix = patterns.anchors.search(folded, suffix.start() + 1, pos + 9)
         if suffix is None or suffix.start() - pos > 4:
@@ -581,7 +581,7 @@ def _chain_end(folded: str, pos: int, patterns: AgencyPatterns) -> int:
         pos = suffix.end()
 
 
-def _is_unit(name: str, unit: str, suffix: re.Match, patterns: AgencyPatterns) -> bool:
+def _is_unit(name: str, unit: str, patterns: AgencyPatterns) -> bool:
     if patterns.is_known(unit):
         return True
     if len(name) < 2 or not patterns.loose.fullmatch(name):
@@ -607,12 +607,8 @@ def _head_start(
     two or three characters that start at a word boundary."""
     pos, end = anchor.span()
     suffix = anchor.group()
-    known, learned = patterns.known, patterns.learned
     for k in patterns.known_lengths.get(suffix, ()):
-        if k > pos - floor:
-            continue
-        name = folded[pos - k : end]
-        if name in known or name in learned:
+        if k <= pos - floor and patterns.is_known(folded[pos - k : end]):
             return _with_province(folded, pos - k, floor), True
     if suffix in TOWN_SUFFIXES or suffix in COUNTY_SUFFIXES:
         # town names are often common words (`团结乡`, `周家桥街道`): only verbs exclude them
@@ -1170,6 +1166,7 @@ TRIM = " \t\r\n\u3000。;,.:、"
 SHORTCOMING_RE = re.compile(r"[^的和与及要在些]不足$")
 # A first clause whose predicate is a shortcoming (`主动公开意识不强`, `…的及时性有待提高`): a
 # PROBLEM even where it opens with a measure verb.
+PLAN_WORD_RE = re.compile("将|要|拟")  # `…将…`: a plan, not an admitted shortcoming
 PROBLEM_CLAUSE_RE = re.compile(rf"^[^,。;:]{{0,30}}?(?:{STRONG_PROBLEM_CUES.pattern})[^,。;:]{{0,4}}(?:[,。;:]|$)")
 
 
@@ -1388,7 +1385,7 @@ def _statement_label(piece: str, mode: str) -> str:
 def _opens_with_problem(piece: str) -> bool:
     """The first clause admits a shortcoming (`主动公开意识不强`), and is no linking opener
     (`针对以上不足,…将…`) or plan."""
-    if TRANSITION_RE.match(piece) or NEW_TOPIC_RE.match(piece) or re.search("将|要|拟", piece[:12]):
+    if TRANSITION_RE.match(piece) or NEW_TOPIC_RE.match(piece) or PLAN_WORD_RE.search(piece, 0, 12):
         return False
     return bool(PROBLEM_CLAUSE_RE.match(piece))
 
