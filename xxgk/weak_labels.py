@@ -61,6 +61,14 @@ def _starting_with(chars: str, pattern: str) -> str:
     return f"(?=[{chars}])(?:{pattern})"
 
 
+def _first_chars(patterns: Iterable[str]) -> str:
+    """The characters the regex ``patterns`` (literals, possibly behind a look-behind) start with."""
+    return "".join(sorted({LOOKBEHIND_RE.sub("", p)[0] for p in patterns}))
+
+
+LOOKBEHIND_RE = re.compile(r"^\(\?<=[^)]*\)")
+
+
 def _alternation(words: Iterable[str]) -> str:
     """Longest-first regex alternation of literal words."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
@@ -377,8 +385,9 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         rf"|{sub_core}{{2,14}}?(?:{_suffix_alternation(SUBUNIT_CHARS)})))"
     )
     tail = rf"(?P<core>{core}{{0,12}}?)(?P<organ>{organs})(?P<sub>{sub}*)"
-    fixed = (
-        rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)"
+    fixed = _starting_with(
+        _first_chars([*FIXED_AGENCIES, "中华人民共和国"]),
+        rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)",
     )
     departments = rf"(?:{_alternation(DEPARTMENTS)})(?:委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室)"
     known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES} | _renamed_counties(gazetteer.divisions)
