@@ -543,7 +543,7 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
             if named and _is_actor(folded, head_start, head_end)
             else None
         )
-    if ADDRESS_BEFORE.search(folded, max(0, head_start - 45), head_start):
+    if _address_before(folded, head_start):
         return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
     if BUILDING_AFTER.match(folded, tail.end()):
         return None  # `在县政府大院设置公开栏`: a place, not the organ
@@ -569,6 +569,14 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
     if folded.startswith("中共", head_start - 2) and head_start - 2 >= floor:
         head_start -= 2  # `中共蚌埠市委`: the Party's name is part of its committee's
     return _Agency(head_start, end, chain)
+
+
+def _address_before(folded: str, start: int) -> bool:
+    """Whether an address ends at ``start``; a substring test first spares most anchors the regex."""
+    window = folded[max(0, start - 45) : start]
+    if "地址" not in window and "地点" not in window and not window.rstrip().endswith("号"):
+        return False
+    return ADDRESS_BEFORE.search(window) is not None
 
 
 def _opens_with_verb(folded: str, pos: int, patterns: AgencyPatterns) -> bool:
@@ -1047,7 +1055,10 @@ def _is_count(folded: str, m: re.Match) -> bool:
         return False  # `作为一项重要工作`, `一个窗口`: indefinite article, not a quantity
     if num == "一" and unit in DESCRIBED_UNITS and DESCRIPTION_AFTER.match(folded, end):
         return False  # `开辟了一条绿色通道`: indefinite article, not a quantity
-    if NOT_A_QUANTITY_BEFORE.search(folded, max(0, m.start() - 12), m.start()):
+    before_clause = folded[max(0, m.start() - 12) : m.start()]
+    if ("前" in before_clause or "第" in before_clause or "每" in before_clause) and NOT_A_QUANTITY_BEFORE.search(
+        before_clause
+    ):
         return False
     if num == "一" and NOT_ONE_BEFORE.search(folded[max(0, m.start() - 3) : m.start()]):
         return False  # `无一例`, `未发生一起`, `下一篇`
