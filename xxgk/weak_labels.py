@@ -1030,9 +1030,10 @@ def label_counts(text: str, context: LabelContext) -> list[Span]:
     spans = []
     for m in COUNT_RE.finditer(folded):
         start, end = m.span()
-        if not _is_count(folded, m) or context.is_blocked(start, end) or context.in_table_cell(start, end):
+        # the range tests first: they are cheap, and most candidates in tables fail them
+        if context.is_blocked(start, end) or context.in_table_cell(start, end) or _overlaps(fixed, start, end):
             continue
-        if _overlaps(fixed, start, end):
+        if not _is_count(folded, m):
             continue
         spans.append(context.span(text, start, end, "COUNT", **_count_attrs(text, context, m)))
     return spans
