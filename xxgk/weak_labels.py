@@ -150,16 +150,20 @@ def make_context(
     cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)] if "|" in folded else []
     if isinstance(tables, TableResult):
         context.tables = tables.tables
-        for e in tables.evidence.values():
-            if e.start is not None and e.end:
-                cells.append((context.scanned(e.start), context.scanned(e.end)))
+        scanned = context.scanned
+        cells.extend((scanned(e.start), scanned(e.end)) for e in tables.evidence.values() if e.start is not None and e.end)
     elif tables:
         context.tables = tables
     context.table_cells = sorted(cells)
-    context.sections = [
-        Section(s.heading, s.type, context.scanned(s.start), context.scanned(s.end)) for s in sections or []
-    ]
+    context.sections = _scanned_sections(context, sections or [])
     return context
+
+
+def _scanned_sections(context: LabelContext, sections: list[Section]) -> list[Section]:
+    """``sections`` in ``folded`` offsets (the same sections when no gloss was taken out)."""
+    if context.positions is None:
+        return list(sections)
+    return [Section(s.heading, s.type, context.scanned(s.start), context.scanned(s.end)) for s in sections]
 
 
 RADICALS_RE = re.compile("[\u2e80-\u2fd5]")
