@@ -8,14 +8,12 @@ text; nothing derived from an input leaves the output directory or gets executed
 from __future__ import annotations
 
 import ast
-import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import lxml.html
@@ -23,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evaluate.bench_memory import write_pdf, write_zip_bomb
 from xxgk.batch import ReportTimeout, run_extract, time_limit
 from xxgk.output import convert_output
 from xxgk.pipeline import load_pipeline
@@ -130,25 +129,10 @@ def test_nested_layout_tables_are_read_in_linear_time(tmp_path):
     assert "规章" in document.text
 
 
-def make_pdf(path: Path, pages: int) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF(format=(100, 60))
-    pdf.set_font("Helvetica", size=8)
-    for number in range(pages):
-        pdf.add_page()
-        for line in range(3):
-            pdf.cell(
-                text=f"Page {number}.{line}: 12 applications, 3 carried over.", new_x="LMARGIN", new_y="NEXT"
-            )
-    pdf.output(str(path))
-
-
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "long.pdf"
-    make_pdf(path, 2000)
-    return path
+    return write_pdf(path, 2000)
 
 
 def test_a_pdf_of_thousands_of_pages_stops_at_max_chars(long_pdf):
@@ -168,19 +152,7 @@ def test_a_pdf_of_thousands_of_pages_stops_at_the_time_limit(tmp_path, long_pdf)
 
 
 def test_a_docx_zip_bomb_is_refused_before_decompression(tmp_path):
-    import docx
-
-    buffer = io.BytesIO()
-    docx.Document().save(buffer)
-    path = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(buffer) as real, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for item in real.infolist():
-            if item.filename != "word/document.xml":
-                bomb.writestr(item, real.read(item))
-        with bomb.open("word/document.xml", "w", force_zip64=True) as member:
-            chunk = b" " * 2**20
-            for _ in range(64):  # 64 MB of spaces, about 64 KB compressed
-                member.write(chunk)
+    path = write_zip_bomb(tmp_path / "bomb.docx", 64)  # 64 MB of spaces, about 64 KB compressed
     assert path.stat().st_size < 2**20
     with pytest.raises(ReadError, match="zip bomb") as err:
         read_path(path)
