@@ -1038,10 +1038,11 @@ def _replace_table(target: Parsed, source: Parsed, table: str) -> None:
 def _result(parsed: Parsed) -> TableResult:
     result = TableResult()
     for key, (value, cell) in parsed.cells.items():
+        raw = cell.raw.strip()
         _put(result.tables, key, value)
-        result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
+        result.evidence[key] = CellEvidence(raw, cell.start, cell.end)
         if value is None:
-            result.tables_raw[key] = cell.raw.strip()
+            result.tables_raw[key] = raw
     for key, (value, cell) in parsed.extra.items():
         _put(result.extra, key, value)
         result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
@@ -1054,7 +1055,14 @@ def _result(parsed: Parsed) -> TableResult:
 
 
 def _put(tree: dict[str, Any], key: str, value: Any) -> None:
-    *path, last = key.split(".")
+    path, last = _key_path(key)
     for part in path:
         tree = tree.setdefault(part, {})
     tree[last] = value
+
+
+@lru_cache(maxsize=4096)
+def _key_path(key: str) -> tuple[tuple[str, ...], str]:
+    """A dotted key's parents and last part; cached, as every report has the template's keys."""
+    *path, last = key.split(".")
+    return tuple(path), last
