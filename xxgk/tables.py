@@ -334,44 +334,38 @@ def _line_layout(line: str) -> tuple[_Piece, ...] | None:
     return tuple(cells)
 
 
-def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] | None:
-    """Cells of one line, with offsets into the text; None for a line that only separates cells."""
-    layout = _line_layout(folded[start:end])
-    if layout is None:
-        return None
-    return [
-        Cell(r.kind, original[start + a : start + b], start + a, start + b, r.value, r.unit, r.sign, r.norm)
-        for a, b, r in layout
-    ]
-
-
 def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     """Cells of a text; runs of separator lines beyond the usual spacing (between cells, or
     between a row's last number and the next label) become blank cells.
     ``folded`` is ``fold(text)`` when the caller has it."""
     folded = fold(text) if folded is None else folded
-    lines: list[tuple[list[Cell], int, int]] = []  # (cells, separator lines before, start)
+    # Lines are cut from the folded text (fold keeps every character in place, line breaks too);
+    # a line's layout becomes cells once the separator lines of the whole text are counted.
+    lines: list[tuple[tuple[_Piece, ...], int, int]] = []  # (layout, separator lines before, start)
+    spacing: Counter[int] = Counter()  # separator lines before each short one-cell line
     gap, pos = 0, 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        cells = _line_cells(folded, pos, end, text)
-        if cells is None:
+    for line in folded.split("\n"):
+        layout = _line_layout(line)
+        if layout is None:
             gap += 1
-        elif cells:
-            lines.append((cells, gap, pos))
+        elif layout:
+            lines.append((layout, gap, pos))
+            if len(layout) == 1 and layout[0].end - layout[0].start <= 30:
+                spacing[gap] += 1
             gap = 0
-        pos = end + 1
-    spacing = Counter(g for cells, g, _ in lines if len(cells) == 1 and len(cells[0].raw) <= 30)
+        pos += len(line) + 1
     usual = spacing.most_common(1)[0][0] if spacing else 0
     row_gap = _row_gap(lines, usual)
     out: list[Cell] = []
-    for cells, gap, start in lines:
-        expected = row_gap if cells[0].kind == "text" else usual
+    for layout, gap, start in lines:
+        expected = row_gap if layout[0].reading.kind == "text" else usual
         if gap > expected:
             out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
         if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
             out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
-        out += cells
+        for a, b, r in layout:
+            a, b = start + a, start + b
+            out.append(Cell(r.kind, text[a:b], a, b, r.value, r.unit, r.sign, r.norm))
     return out
 
 
@@ -379,17 +373,22 @@ _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blan
 _ROW_END = "\n$"  # ``Cell.norm`` of the usual separator lines at a row's end (Reader decides)
 
 
-def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
+def _row_gap(lines: list[tuple[tuple[_Piece, ...], int, int]], usual: int) -> int:
     """The usual count of separator lines between a row's last number and the next label: a
     layout that ends every row with a separator line (``|``) must not get a blank cell there."""
     gaps: Counter[int] = Counter()
-    for (cells, gap, _), (before, _, _) in zip(lines[1:], lines):
-        if cells[0].kind != "text":
-            continue
-        last = next((c for c in reversed(before) if c.kind != "blank"), None)
-        if last is not None and last.kind == "num":
+    for (layout, gap, _), (before, _, _) in zip(lines[1:], lines):
+        if layout[0].reading.kind == "text" and _ends_with_number(before):
             gaps[gap] += 1
     return max(usual, gaps.most_common(1)[0][0]) if gaps else usual
+
+
+def _ends_with_number(layout: tuple[_Piece, ...]) -> bool:
+    """Whether the last cell of a line that is not blank is a number."""
+    for piece in reversed(layout):
+        if piece.reading.kind != "blank":
+            return piece.reading.kind == "num"
+    return False
 
 
 def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
