@@ -87,6 +87,11 @@ class Block:
     item: str
     columns: dict[str, list[Column]]
     rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
+    header_labels: list[tuple[str, str, str]] = field(init=False)  # (label, format, column), longest first
+
+    def __post_init__(self) -> None:
+        labels = [(alias, f, c.key) for f, cols in self.columns.items() for c in cols for alias in c.labels]
+        self.header_labels = sorted(labels, key=lambda x: -len(x[0]))
 
 
 @dataclass(eq=False)  # hashed by identity, for the label cache
@@ -646,20 +651,22 @@ def _resolve_row_ends(rows: list[Row]) -> None:
     cells only where rows with every cell filled, as many cells as that would make, end without
     them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
     dropped."""
+    ending = [row for row in rows if any(v.norm == _ROW_END for v in row.values)]
+    if not ending:  # the usual case: no layout that ends rows with separator lines
+        return
     full_ends: dict[int, Counter[bool]] = {}
     for row in rows[:-1]:  # the text's last row has nothing after it to tell
         core = [v for v in row.values if v.norm != _ROW_END]
         if core and all(v.kind != "blank" for v in core):
             full_ends.setdefault(len(core), Counter())[len(core) < len(row.values)] += 1
-    for row in rows:
-        if any(v.norm == _ROW_END for v in row.values):
-            ends = full_ends.get(len(row.values), Counter())
-            cells = ends[False] >= 2 and not ends[True]
-            row.values = [
-                replace(v, norm=_GAP) if v.norm == _ROW_END else v
-                for v in row.values
-                if cells or v.norm != _ROW_END
-            ]
+    for row in ending:
+        ends = full_ends.get(len(row.values), Counter())
+        cells = ends[False] >= 2 and not ends[True]
+        row.values = [
+            replace(v, norm=_GAP) if v.norm == _ROW_END else v
+            for v in row.values
+            if cells or v.norm != _ROW_END
+        ]
 
 
 def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
@@ -684,6 +691,7 @@ class Reader:
         self.variants: dict[str, str] = {}
         self.units: dict[str, str | None] = {}
         self.app_columns: list[Column] = []
+        self.standard_columns = {c.key for c in templates.applications_columns}
         self.rows_seen: set[str] = set()
         self.leads: dict[tuple[int, int], frozenset[int]] = {}
 
@@ -707,6 +715,27 @@ class Reader:
 
     def warn_missing_rows(self) -> None:
         """Name the template rows a table with cells never showed (truncated or dropped rows)."""
+        for table in ("active", "applications"):
+            if not self.has_rows(table):
+                continue
+            missing = [key for key in self.expected_rows(table) if f"{table}.{key}" not in self.rows_seen]
+            if missing:
+                names = (
+                    ", ".join(missing)
+                    if len(missing) <= 4
+                    else f"{len(missing)} rows, {missing[0]} … {missing[-1]}"
+                )
+                self.out.warn(table, f"rows not found (truncated or left out): {names}")
+
+    def expected_rows(self, table: str) -> list[str]:
+        """Keys of the template rows of 表二 or 表三 in the format(s) the table was read in."""
+        if table == "applications":
+            formats = self.out.formats.get("applications", set())
+            return [
+                key
+                for key, only in self.t.application_rows.items()
+                if not only or (len(formats) == 1 and only[0] in formats)
+            ]
         active_formats = set(self.variants.values())
         expected = []
         for block in self.t.blocks.values():
@@ -714,26 +743,8 @@ class Reader:
                 next(iter(active_formats)) if len(active_formats) == 1 else ""
             )
             if fmt in block.columns:
-                expected += [
-                    f"active.{key}" for key, formats in block.rows.items() if not formats or fmt in formats
-                ]
-        app_formats = self.out.formats.get("applications", set())
-        expected += [
-            f"applications.{key}"
-            for key, formats in self.t.application_rows.items()
-            if not formats or (len(app_formats) == 1 and formats[0] in app_formats)
-        ]
-        for table in ("active", "applications"):
-            missing = [
-                k.split(".", 1)[1] for k in expected if k.startswith(table + ".") and k not in self.rows_seen
-            ]
-            if missing and self.has_rows(table):
-                names = (
-                    ", ".join(missing)
-                    if len(missing) <= 4
-                    else f"{len(missing)} rows, {missing[0]} … {missing[-1]}"
-                )
-                self.out.warn(table, f"rows not found (truncated or left out): {names}")
+                expected += [key for key, only in block.rows.items() if not only or fmt in only]
+        return expected
 
     def read_row(self, row: Row) -> None:
         label = row.labels[0] if row.labels else None
@@ -843,10 +854,10 @@ class Reader:
             prefix = label.key
             if not row.first("group"):
                 self.out.formats.setdefault("applications", set()).update(label.formats)
-        standard = {c.key for c in self.t.applications_columns}
         for column, cell in self.row_cells(row, "applications", self.app_columns):
             key = f"applications.{prefix}.{column.key}"
-            self.store(key, cell, column, None, extra=label.kind == "group" or column.key not in standard)
+            extra = label.kind == "group" or column.key not in self.standard_columns
+            self.store(key, cell, column, None, extra=extra)
 
     def finish_applications(self) -> None:
         """A group label with numbers is the group's leaf row only while the group has no sub-rows
@@ -887,26 +898,29 @@ class Reader:
 
     def fitted(self, row: Row, table: str, size: int) -> list[Cell] | None:
         """The row's value cells in template order, or None (with a warning) when they don't fit."""
-        name = _show(row)
         if row.runs_on:
-            self.out.warn(table, f"row {name}: its numbers run into the next label; cells left out")
+            self.out.warn(table, f"row {_show(row)}: its numbers run into the next label; cells left out")
             return None
         if row.glued:
             if size == 1 and not [v for v in row.values if v.kind != "blank"]:
-                self.out.warn(table, f"row {name}: number {row.glued!r} glued to the label, read as one cell")
+                self.out.warn(
+                    table, f"row {_show(row)}: number {row.glued!r} glued to the label, read as one cell"
+                )
                 return [_glued_cell(row)]
-            self.out.warn(table, f"row {name}: cells glued together ({row.glued!r}); cells left out")
+            self.out.warn(table, f"row {_show(row)}: cells glued together ({row.glued!r}); cells left out")
             return None
         cells = fit(row.values, size, self.leads.get((len(row.values), size), frozenset()))
         if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
             if count:
                 self.out.warn(
-                    table, f"row {name}: {count} values where the template has {size}; cells left out"
+                    table, f"row {_show(row)}: {count} values where the template has {size}; cells left out"
                 )
             else:
                 what = f"{len(row.values)} blank cells" if row.values else "no cells"
-                self.out.warn(table, f"row {name}: {what} where the template has {size}; cells left out")
+                self.out.warn(
+                    table, f"row {_show(row)}: {what} where the template has {size}; cells left out"
+                )
         return cells
 
     def store(self, key: str, cell: Cell, column: Column, unit: str | None, extra: bool = False) -> None:
@@ -917,9 +931,9 @@ class Reader:
         target[key] = (value, cell)
 
     def value(self, key: str, cell: Cell, column: Column, unit: str | None) -> Any:
-        table = key.split(".", 1)[0]
         if cell.kind in ("blank", "null"):
             return None
+        table = key.partition(".")[0]
         if cell.kind == "bad":
             self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a number; cell left out")
             return _BAD
@@ -969,9 +983,8 @@ def _filled(values: list[Cell]) -> bool:
 
 def _header_variant(block: Block, header: str) -> str | None:
     """The format whose column labels the header names most (longer labels first, each used once)."""
-    labels = [(alias, f, c.key) for f, cols in block.columns.items() for c in cols for alias in c.labels]
     hits: dict[str, set[str]] = {}
-    for alias, fmt, column in sorted(labels, key=lambda x: -len(x[0])):
+    for alias, fmt, column in block.header_labels:
         if alias in header:
             hits.setdefault(fmt, set()).add(column)
             header = header.replace(alias, "\0")
