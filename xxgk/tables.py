@@ -37,6 +37,7 @@ _RAW_ANCHORS = (
     "果维持",
     "果維持",
 )
+_RAW_ANCHOR = re.compile("|".join(map(re.escape, _RAW_ANCHORS)))  # one scan instead of one per anchor
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\s“”\"'‘’「」『』]+")
@@ -555,9 +556,9 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
         else:
             labels, glued, prefix = match_labels(cell.norm, templates)
         if (
-            (not labels or _completes(current, cell, templates))
-            and current is not None
+            current is not None
             and not _filled(current.values)
+            and (not labels or _completes(current, cell, templates))
             and _continues(current, cell, templates)
         ):
             current.values.clear()  # blank cells inside a label that goes on are not cells of the row
@@ -1015,7 +1016,7 @@ def parse_tables(text: str, grids: list[Grid] | None = None) -> TableResult:
     """Tables 二/三/四 of a report, each from ``grids`` or from ``text``, whichever gives it more cells."""
     templates = load_templates()
     parsed = Parsed()
-    if any(anchor in text for anchor in _RAW_ANCHORS) or PINYIN.search(text):
+    if _RAW_ANCHOR.search(text) or PINYIN.search(text):
         folded = fold(text)
         if _has_anchor(folded):
             parsed = _read(text_cells(text, folded), templates)
@@ -1058,11 +1059,11 @@ def _result(parsed: Parsed) -> TableResult:
     for key, (value, cell) in parsed.extra.items():
         _put(result.extra, key, value)
         result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
-    formats = set().union(*parsed.formats.values()) if parsed.formats else set()
-    if result.tables or result.extra:
+    if result.tables or result.extra:  # else no format, and no identity to check
+        formats = set().union(*parsed.formats.values())
         result.format = "mixed" if len(formats) > 1 else next(iter(formats), None)
+        result.checks = run_checks(result.tables, result.extra)
     result.warnings = [w for table in TABLES for w in parsed.warnings.get(table, [])]
-    result.checks = run_checks(result.tables, result.extra)
     return result
 
 
