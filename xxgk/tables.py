@@ -303,10 +303,41 @@ def _split_piece(line: str, start: int, end: int) -> list[_Piece]:
 _WORD = re.compile(r"\S+")
 
 
+class _Layout(NamedTuple):
+    """The cells of one (folded) line, and what ``text_cells`` asks of them."""
+
+    pieces: tuple[_Piece, ...]
+    opens_with_text: bool  # its first cell is a label
+    ends_with_number: bool  # its last cell that is not blank is a number
+    short: bool  # one cell of at most 30 characters (the usual spacing is counted on these)
+
+
 @lru_cache(maxsize=8192)
-def _line_layout(line: str) -> tuple[_Piece, ...] | None:
+def _line_layout(line: str) -> _Layout | None:
+    """The layout of one (folded) line; None for a line that only separates cells. Cached: table
+    layouts repeat the same lines (``0 |``, ``规章 |``)."""
+    pieces = _line_pieces(line)
+    if pieces is None:
+        return None
+    return _Layout(
+        pieces,
+        bool(pieces) and pieces[0].reading.kind == "text",
+        _ends_with_number(pieces),
+        len(pieces) == 1 and pieces[0].end - pieces[0].start <= 30,
+    )
+
+
+def _ends_with_number(pieces: tuple[_Piece, ...]) -> bool:
+    """Whether the last cell that is not blank is a number."""
+    for piece in reversed(pieces):
+        if piece.reading.kind != "blank":
+            return piece.reading.kind == "num"
+    return False
+
+
+def _line_pieces(line: str) -> tuple[_Piece, ...] | None:
     """Cells of one (folded) line by offsets into it; None for a line that only separates cells
-    (blank or a lone ``|``). Cached: table layouts repeat the same lines (``0 |``, ``规章 |``)."""
+    (blank or a lone ``|``)."""
     stripped = line.strip()
     if not stripped or stripped == "|":
         return None
@@ -347,16 +378,16 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     folded = fold(text) if folded is None else folded
     # Lines are cut from the folded text (fold keeps every character in place, line breaks too);
     # a line's layout becomes cells once the separator lines of the whole text are counted.
-    lines: list[tuple[tuple[_Piece, ...], int, int]] = []  # (layout, separator lines before, start)
+    lines: list[tuple[_Layout, int, int]] = []  # (layout, separator lines before, start)
     spacing: Counter[int] = Counter()  # separator lines before each short one-cell line
     gap, pos = 0, 0
     for line in folded.split("\n"):
         layout = _line_layout(line)
         if layout is None:
             gap += 1
-        elif layout:
+        elif layout.pieces:
             lines.append((layout, gap, pos))
-            if len(layout) == 1 and layout[0].end - layout[0].start <= 30:
+            if layout.short:
                 spacing[gap] += 1
             gap = 0
         pos += len(line) + 1
@@ -364,12 +395,12 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     row_gap = _row_gap(lines, usual)
     out: list[Cell] = []
     for layout, gap, start in lines:
-        expected = row_gap if layout[0].reading.kind == "text" else usual
+        expected = row_gap if layout.opens_with_text else usual
         if gap > expected:
             out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
         if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
             out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
-        for a, b, r in layout:
+        for a, b, r in layout.pieces:
             a, b = start + a, start + b
             out.append(Cell(r.kind, text[a:b], a, b, r.value, r.unit, r.sign, r.norm))
     return out
@@ -379,22 +410,14 @@ _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blan
 _ROW_END = "\n$"  # ``Cell.norm`` of the usual separator lines at a row's end (Reader decides)
 
 
-def _row_gap(lines: list[tuple[tuple[_Piece, ...], int, int]], usual: int) -> int:
+def _row_gap(lines: list[tuple[_Layout, int, int]], usual: int) -> int:
     """The usual count of separator lines between a row's last number and the next label: a
     layout that ends every row with a separator line (``|``) must not get a blank cell there."""
     gaps: Counter[int] = Counter()
     for (layout, gap, _), (before, _, _) in zip(lines[1:], lines):
-        if layout[0].reading.kind == "text" and _ends_with_number(before):
+        if layout.opens_with_text and before.ends_with_number:
             gaps[gap] += 1
     return max(usual, gaps.most_common(1)[0][0]) if gaps else usual
-
-
-def _ends_with_number(layout: tuple[_Piece, ...]) -> bool:
-    """Whether the last cell of a line that is not blank is a number."""
-    for piece in reversed(layout):
-        if piece.reading.kind != "blank":
-            return piece.reading.kind == "num"
-    return False
 
 
 def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
@@ -480,7 +503,10 @@ class Row:
         return "".join(c.norm for c in self.texts)
 
     def first(self, kind: str) -> Label | None:
-        return next((lab for lab in self.labels if lab.kind == kind), None)
+        for label in self.labels:
+            if label.kind == kind:
+                return label
+        return None
 
 
 @lru_cache(maxsize=8192)
@@ -551,10 +577,7 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
                 rows.append(current)
             current.values.append(cell)
             continue
-        if _is_review_start(cell.norm, templates):
-            labels, glued, prefix = [Label("review_litigation", "start")], "", ""
-        else:
-            labels, glued, prefix = match_labels(cell.norm, templates)
+        labels, glued, prefix = _cell_labels(cell.norm, templates)
         if (
             current is not None
             and not _filled(current.values)
@@ -575,10 +598,19 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
 
 def _row_labels(norm: str, templates: Templates) -> tuple[list[Label], str]:
     """Labels of a label pieced together from fragments (``行政`` ``复议`` starts 表四)."""
-    if _is_review_start(norm, templates):
-        return [Label("review_litigation", "start")], ""
-    labels, glued, _ = match_labels(norm, templates)
+    labels, glued, _ = _cell_labels(norm, templates)
     return labels, glued
+
+
+@lru_cache(maxsize=8192)
+def _cell_labels(norm: str, templates: Templates) -> tuple[list[Label], str, str]:
+    """``match_labels`` of a text cell, or 表四's start; cached, as every text cell asks."""
+    if _is_review_start(norm, templates):
+        return [_REVIEW_START], "", ""
+    return match_labels(norm, templates)
+
+
+_REVIEW_START = Label("review_litigation", "start")
 
 
 def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
