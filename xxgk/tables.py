@@ -664,8 +664,8 @@ def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> l
     starts where the table's full rows of the same length start (``leads``), else none."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
-        interior = any(values[i].kind == "blank" for i in range(filled[0], filled[-1] + 1))
-        return None if interior else [values[i] for i in filled]
+        interior = filled[-1] - filled[0] + 1 > size  # a blank between the first and last number
+        return None if interior else values[filled[0] : filled[-1] + 1]
     if not filled:
         return values if len(values) == size else None
     starts = []
@@ -684,7 +684,7 @@ def _resolve_row_ends(rows: list[Row]) -> None:
     cells only where rows with every cell filled, as many cells as that would make, end without
     them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
     dropped."""
-    ending = [row for row in rows if any(v.norm == _ROW_END for v in row.values)]
+    ending = [row for row in rows if row.values and any(v.norm == _ROW_END for v in row.values)]
     if not ending:  # the usual case: no layout that ends rows with separator lines
         return
     full_ends: dict[int, Counter[bool]] = {}
@@ -707,6 +707,8 @@ def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
     on such a row are the rest of a spanned label cell, which rows with blank cells share."""
     leads: dict[tuple[int, int], set[int]] = {}
     for row in rows:
+        if len(row.values) < 2:  # no blank beside a value
+            continue
         filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
         if filled and filled[-1] - filled[0] + 1 == len(filled) and len(filled) < len(row.values):
             leads.setdefault((len(row.values), len(filled)), set()).add(filled[0])
