@@ -15,9 +15,10 @@ from typing import Any
 from .records import Check
 
 _TOLERANCE = 1e-6
+_NUMBERS = (int, float)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, for the cells and rule caches
 class Identity:
     """``sum(left) = sum(right)`` for every column (``each = "column"``) or row of a table."""
 
@@ -33,6 +34,7 @@ class Identity:
             return tuple(f"{self.table}.{term}.{instance}" for term in terms)
         return tuple(f"{self.table}.{instance}.{term}" for term in terms)
 
+    @lru_cache(maxsize=4096)  # noqa: B019
     def rule(self, instance: str) -> str:
         return f"{self.table}.{instance}: {' + '.join(self.left)} = {' + '.join(self.right)}"
 
@@ -63,37 +65,40 @@ def run_checks(tables: dict[str, Any], extra: dict[str, Any] | None = None) -> l
     """Every declared identity whose cells are all present numbers in ``tables`` (and ``extra``,
     the cells of local subtotal columns and rows), evaluated."""
     flat = {**flatten(tables), **flatten(extra or {})}
-    instances: dict[tuple[str, str], list[str]] = {}
+    instances = _instances(flat)
     checks = []
     for identity in load_identities():
-        if (identity.table, identity.each) not in instances:
-            instances[identity.table, identity.each] = _instances(identity, flat)
-        for instance in instances[identity.table, identity.each]:
+        for instance in instances.get((identity.table, identity.each), ()):
             check = _evaluate(identity, instance, flat)
             if check is not None:
                 checks.append(check)
     return checks
 
 
-def _instances(identity: Identity, flat: dict[str, Any]) -> list[str]:
-    """Columns (or rows) of the identity's table that hold cells, in order of appearance."""
-    prefix = identity.table + "."
-    seen: dict[str, None] = {}
+def _instances(flat: dict[str, Any]) -> dict[tuple[str, str], dict[str, None]]:
+    """By (table, ``column`` or ``row``): the table's columns (or rows) that hold cells, in order
+    of appearance. One pass over the cells for every identity: this runs on every report."""
+    seen: dict[tuple[str, str], dict[str, None]] = {}
     for key in flat:
-        if key.startswith(prefix):
-            row, _, column = key[len(prefix) :].rpartition(".")
-            seen[column if identity.each == "column" else row] = None
-    return list(seen)
+        table, dot, cell = key.partition(".")
+        if dot:
+            row, _, column = cell.rpartition(".")
+            seen.setdefault((table, "column"), {})[column] = None
+            seen.setdefault((table, "row"), {})[row] = None
+    return seen
 
 
 def _evaluate(identity: Identity, instance: str, flat: dict[str, Any]) -> Check | None:
     left = identity.cells(instance, "left")
-    if type(flat.get(left[0])) not in (int, float):
+    if type(flat.get(left[0])) not in _NUMBERS:
         return None
     right = identity.cells(instance, "right")
-    values = {key: flat.get(key) for key in left + right}
-    if not all(type(v) in (int, float) for v in values.values()):
-        return None
+    values = {}
+    for key in left + right:
+        value = flat.get(key)
+        if type(value) not in _NUMBERS:
+            return None
+        values[key] = value
     left_sum, right_sum = sum(values[k] for k in left), sum(values[k] for k in right)
     ok = abs(left_sum - right_sum) <= _TOLERANCE
     message = (

@@ -37,6 +37,7 @@ _RAW_ANCHORS = (
     "果维持",
     "果維持",
 )
+_RAW_ANCHOR = re.compile("|".join(map(re.escape, _RAW_ANCHORS)))  # one scan instead of one per anchor
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\s“”\"'‘’「」『』]+")
@@ -87,6 +88,11 @@ class Block:
     item: str
     columns: dict[str, list[Column]]
     rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
+    header_labels: list[tuple[str, str, str]] = field(init=False)  # (label, format, column), longest first
+
+    def __post_init__(self) -> None:
+        labels = [(alias, f, c.key) for f, cols in self.columns.items() for c in cols for alias in c.labels]
+        self.header_labels = sorted(labels, key=lambda x: -len(x[0]))
 
 
 @dataclass(eq=False)  # hashed by identity, for the label cache
@@ -297,10 +303,41 @@ def _split_piece(line: str, start: int, end: int) -> list[_Piece]:
 _WORD = re.compile(r"\S+")
 
 
+class _Layout(NamedTuple):
+    """The cells of one (folded) line, and what ``text_cells`` asks of them."""
+
+    pieces: tuple[_Piece, ...]
+    opens_with_text: bool  # its first cell is a label
+    ends_with_number: bool  # its last cell that is not blank is a number
+    short: bool  # one cell of at most 30 characters (the usual spacing is counted on these)
+
+
 @lru_cache(maxsize=8192)
-def _line_layout(line: str) -> tuple[_Piece, ...] | None:
+def _line_layout(line: str) -> _Layout | None:
+    """The layout of one (folded) line; None for a line that only separates cells. Cached: table
+    layouts repeat the same lines (``0 |``, ``规章 |``)."""
+    pieces = _line_pieces(line)
+    if pieces is None:
+        return None
+    return _Layout(
+        pieces,
+        bool(pieces) and pieces[0].reading.kind == "text",
+        _ends_with_number(pieces),
+        len(pieces) == 1 and pieces[0].end - pieces[0].start <= 30,
+    )
+
+
+def _ends_with_number(pieces: tuple[_Piece, ...]) -> bool:
+    """Whether the last cell that is not blank is a number."""
+    for piece in reversed(pieces):
+        if piece.reading.kind != "blank":
+            return piece.reading.kind == "num"
+    return False
+
+
+def _line_pieces(line: str) -> tuple[_Piece, ...] | None:
     """Cells of one (folded) line by offsets into it; None for a line that only separates cells
-    (blank or a lone ``|``). Cached: table layouts repeat the same lines (``0 |``, ``规章 |``)."""
+    (blank or a lone ``|``)."""
     stripped = line.strip()
     if not stripped or stripped == "|":
         return None
@@ -334,44 +371,38 @@ def _line_layout(line: str) -> tuple[_Piece, ...] | None:
     return tuple(cells)
 
 
-def _line_cells(folded: str, start: int, end: int, original: str) -> list[Cell] | None:
-    """Cells of one line, with offsets into the text; None for a line that only separates cells."""
-    layout = _line_layout(folded[start:end])
-    if layout is None:
-        return None
-    return [
-        Cell(r.kind, original[start + a : start + b], start + a, start + b, r.value, r.unit, r.sign, r.norm)
-        for a, b, r in layout
-    ]
-
-
 def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     """Cells of a text; runs of separator lines beyond the usual spacing (between cells, or
     between a row's last number and the next label) become blank cells.
     ``folded`` is ``fold(text)`` when the caller has it."""
     folded = fold(text) if folded is None else folded
-    lines: list[tuple[list[Cell], int, int]] = []  # (cells, separator lines before, start)
+    # Lines are cut from the folded text (fold keeps every character in place, line breaks too);
+    # a line's layout becomes cells once the separator lines of the whole text are counted.
+    lines: list[tuple[_Layout, int, int]] = []  # (layout, separator lines before, start)
+    spacing: Counter[int] = Counter()  # separator lines before each short one-cell line
     gap, pos = 0, 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        cells = _line_cells(folded, pos, end, text)
-        if cells is None:
+    for line in folded.split("\n"):
+        layout = _line_layout(line)
+        if layout is None:
             gap += 1
-        elif cells:
-            lines.append((cells, gap, pos))
+        elif layout.pieces:
+            lines.append((layout, gap, pos))
+            if layout.short:
+                spacing[gap] += 1
             gap = 0
-        pos = end + 1
-    spacing = Counter(g for cells, g, _ in lines if len(cells) == 1 and len(cells[0].raw) <= 30)
+        pos += len(line) + 1
     usual = spacing.most_common(1)[0][0] if spacing else 0
     row_gap = _row_gap(lines, usual)
     out: list[Cell] = []
-    for cells, gap, start in lines:
-        expected = row_gap if cells[0].kind == "text" else usual
+    for layout, gap, start in lines:
+        expected = row_gap if layout.opens_with_text else usual
         if gap > expected:
             out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
         if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
             out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
-        out += cells
+        for a, b, r in layout.pieces:
+            a, b = start + a, start + b
+            out.append(Cell(r.kind, text[a:b], a, b, r.value, r.unit, r.sign, r.norm))
     return out
 
 
@@ -379,15 +410,12 @@ _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blan
 _ROW_END = "\n$"  # ``Cell.norm`` of the usual separator lines at a row's end (Reader decides)
 
 
-def _row_gap(lines: list[tuple[list[Cell], int, int]], usual: int) -> int:
+def _row_gap(lines: list[tuple[_Layout, int, int]], usual: int) -> int:
     """The usual count of separator lines between a row's last number and the next label: a
     layout that ends every row with a separator line (``|``) must not get a blank cell there."""
     gaps: Counter[int] = Counter()
-    for (cells, gap, _), (before, _, _) in zip(lines[1:], lines):
-        if cells[0].kind != "text":
-            continue
-        last = next((c for c in reversed(before) if c.kind != "blank"), None)
-        if last is not None and last.kind == "num":
+    for (layout, gap, _), (before, _, _) in zip(lines[1:], lines):
+        if layout.opens_with_text and before.ends_with_number:
             gaps[gap] += 1
     return max(usual, gaps.most_common(1)[0][0]) if gaps else usual
 
@@ -475,7 +503,10 @@ class Row:
         return "".join(c.norm for c in self.texts)
 
     def first(self, kind: str) -> Label | None:
-        return next((lab for lab in self.labels if lab.kind == kind), None)
+        for label in self.labels:
+            if label.kind == kind:
+                return label
+        return None
 
 
 @lru_cache(maxsize=8192)
@@ -546,14 +577,11 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
                 rows.append(current)
             current.values.append(cell)
             continue
-        if _is_review_start(cell.norm, templates):
-            labels, glued, prefix = [Label("review_litigation", "start")], "", ""
-        else:
-            labels, glued, prefix = match_labels(cell.norm, templates)
+        labels, glued, prefix = _cell_labels(cell.norm, templates)
         if (
-            (not labels or _completes(current, cell, templates))
-            and current is not None
+            current is not None
             and not _filled(current.values)
+            and (not labels or _completes(current, cell, templates))
             and _continues(current, cell, templates)
         ):
             current.values.clear()  # blank cells inside a label that goes on are not cells of the row
@@ -570,10 +598,19 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
 
 def _row_labels(norm: str, templates: Templates) -> tuple[list[Label], str]:
     """Labels of a label pieced together from fragments (``行政`` ``复议`` starts 表四)."""
-    if _is_review_start(norm, templates):
-        return [Label("review_litigation", "start")], ""
-    labels, glued, _ = match_labels(norm, templates)
+    labels, glued, _ = _cell_labels(norm, templates)
     return labels, glued
+
+
+@lru_cache(maxsize=8192)
+def _cell_labels(norm: str, templates: Templates) -> tuple[list[Label], str, str]:
+    """``match_labels`` of a text cell, or 表四's start; cached, as every text cell asks."""
+    if _is_review_start(norm, templates):
+        return [_REVIEW_START], "", ""
+    return match_labels(norm, templates)
+
+
+_REVIEW_START = Label("review_litigation", "start")
 
 
 def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
@@ -627,8 +664,8 @@ def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> l
     starts where the table's full rows of the same length start (``leads``), else none."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
-        interior = any(values[i].kind == "blank" for i in range(filled[0], filled[-1] + 1))
-        return None if interior else [values[i] for i in filled]
+        interior = filled[-1] - filled[0] + 1 > size  # a blank between the first and last number
+        return None if interior else values[filled[0] : filled[-1] + 1]
     if not filled:
         return values if len(values) == size else None
     starts = []
@@ -647,20 +684,22 @@ def _resolve_row_ends(rows: list[Row]) -> None:
     cells only where rows with every cell filled, as many cells as that would make, end without
     them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
     dropped."""
+    ending = [row for row in rows if row.values and any(v.norm == _ROW_END for v in row.values)]
+    if not ending:  # the usual case: no layout that ends rows with separator lines
+        return
     full_ends: dict[int, Counter[bool]] = {}
     for row in rows[:-1]:  # the text's last row has nothing after it to tell
         core = [v for v in row.values if v.norm != _ROW_END]
         if core and all(v.kind != "blank" for v in core):
             full_ends.setdefault(len(core), Counter())[len(core) < len(row.values)] += 1
-    for row in rows:
-        if any(v.norm == _ROW_END for v in row.values):
-            ends = full_ends.get(len(row.values), Counter())
-            cells = ends[False] >= 2 and not ends[True]
-            row.values = [
-                replace(v, norm=_GAP) if v.norm == _ROW_END else v
-                for v in row.values
-                if cells or v.norm != _ROW_END
-            ]
+    for row in ending:
+        ends = full_ends.get(len(row.values), Counter())
+        cells = ends[False] >= 2 and not ends[True]
+        row.values = [
+            replace(v, norm=_GAP) if v.norm == _ROW_END else v
+            for v in row.values
+            if cells or v.norm != _ROW_END
+        ]
 
 
 def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
@@ -668,6 +707,8 @@ def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
     on such a row are the rest of a spanned label cell, which rows with blank cells share."""
     leads: dict[tuple[int, int], set[int]] = {}
     for row in rows:
+        if len(row.values) < 2:  # no blank beside a value
+            continue
         filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
         if filled and filled[-1] - filled[0] + 1 == len(filled) and len(filled) < len(row.values):
             leads.setdefault((len(row.values), len(filled)), set()).add(filled[0])
@@ -685,6 +726,7 @@ class Reader:
         self.variants: dict[str, str] = {}
         self.units: dict[str, str | None] = {}
         self.app_columns: list[Column] = []
+        self.standard_columns = {c.key for c in templates.applications_columns}
         self.rows_seen: set[str] = set()
         self.leads: dict[tuple[int, int], frozenset[int]] = {}
 
@@ -708,6 +750,27 @@ class Reader:
 
     def warn_missing_rows(self) -> None:
         """Name the template rows a table with cells never showed (truncated or dropped rows)."""
+        for table in ("active", "applications"):
+            if not self.has_rows(table):
+                continue
+            missing = [key for key in self.expected_rows(table) if f"{table}.{key}" not in self.rows_seen]
+            if missing:
+                names = (
+                    ", ".join(missing)
+                    if len(missing) <= 4
+                    else f"{len(missing)} rows, {missing[0]} … {missing[-1]}"
+                )
+                self.out.warn(table, f"rows not found (truncated or left out): {names}")
+
+    def expected_rows(self, table: str) -> list[str]:
+        """Keys of the template rows of 表二 or 表三 in the format(s) the table was read in."""
+        if table == "applications":
+            formats = self.out.formats.get("applications", set())
+            return [
+                key
+                for key, only in self.t.application_rows.items()
+                if not only or (len(formats) == 1 and only[0] in formats)
+            ]
         active_formats = set(self.variants.values())
         expected = []
         for block in self.t.blocks.values():
@@ -715,26 +778,8 @@ class Reader:
                 next(iter(active_formats)) if len(active_formats) == 1 else ""
             )
             if fmt in block.columns:
-                expected += [
-                    f"active.{key}" for key, formats in block.rows.items() if not formats or fmt in formats
-                ]
-        app_formats = self.out.formats.get("applications", set())
-        expected += [
-            f"applications.{key}"
-            for key, formats in self.t.application_rows.items()
-            if not formats or (len(app_formats) == 1 and formats[0] in app_formats)
-        ]
-        for table in ("active", "applications"):
-            missing = [
-                k.split(".", 1)[1] for k in expected if k.startswith(table + ".") and k not in self.rows_seen
-            ]
-            if missing and self.has_rows(table):
-                names = (
-                    ", ".join(missing)
-                    if len(missing) <= 4
-                    else f"{len(missing)} rows, {missing[0]} … {missing[-1]}"
-                )
-                self.out.warn(table, f"rows not found (truncated or left out): {names}")
+                expected += [key for key, only in block.rows.items() if not only or fmt in only]
+        return expected
 
     def read_row(self, row: Row) -> None:
         label = row.labels[0] if row.labels else None
@@ -844,10 +889,10 @@ class Reader:
             prefix = label.key
             if not row.first("group"):
                 self.out.formats.setdefault("applications", set()).update(label.formats)
-        standard = {c.key for c in self.t.applications_columns}
         for column, cell in self.row_cells(row, "applications", self.app_columns):
             key = f"applications.{prefix}.{column.key}"
-            self.store(key, cell, column, None, extra=label.kind == "group" or column.key not in standard)
+            extra = label.kind == "group" or column.key not in self.standard_columns
+            self.store(key, cell, column, None, extra=extra)
 
     def finish_applications(self) -> None:
         """A group label with numbers is the group's leaf row only while the group has no sub-rows
@@ -888,26 +933,29 @@ class Reader:
 
     def fitted(self, row: Row, table: str, size: int) -> list[Cell] | None:
         """The row's value cells in template order, or None (with a warning) when they don't fit."""
-        name = _show(row)
         if row.runs_on:
-            self.out.warn(table, f"row {name}: its numbers run into the next label; cells left out")
+            self.out.warn(table, f"row {_show(row)}: its numbers run into the next label; cells left out")
             return None
         if row.glued:
             if size == 1 and not [v for v in row.values if v.kind != "blank"]:
-                self.out.warn(table, f"row {name}: number {row.glued!r} glued to the label, read as one cell")
+                self.out.warn(
+                    table, f"row {_show(row)}: number {row.glued!r} glued to the label, read as one cell"
+                )
                 return [_glued_cell(row)]
-            self.out.warn(table, f"row {name}: cells glued together ({row.glued!r}); cells left out")
+            self.out.warn(table, f"row {_show(row)}: cells glued together ({row.glued!r}); cells left out")
             return None
         cells = fit(row.values, size, self.leads.get((len(row.values), size), frozenset()))
         if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
             if count:
                 self.out.warn(
-                    table, f"row {name}: {count} values where the template has {size}; cells left out"
+                    table, f"row {_show(row)}: {count} values where the template has {size}; cells left out"
                 )
             else:
                 what = f"{len(row.values)} blank cells" if row.values else "no cells"
-                self.out.warn(table, f"row {name}: {what} where the template has {size}; cells left out")
+                self.out.warn(
+                    table, f"row {_show(row)}: {what} where the template has {size}; cells left out"
+                )
         return cells
 
     def store(self, key: str, cell: Cell, column: Column, unit: str | None, extra: bool = False) -> None:
@@ -918,9 +966,9 @@ class Reader:
         target[key] = (value, cell)
 
     def value(self, key: str, cell: Cell, column: Column, unit: str | None) -> Any:
-        table = key.split(".", 1)[0]
         if cell.kind in ("blank", "null"):
             return None
+        table = key.partition(".")[0]
         if cell.kind == "bad":
             self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a number; cell left out")
             return _BAD
@@ -970,9 +1018,8 @@ def _filled(values: list[Cell]) -> bool:
 
 def _header_variant(block: Block, header: str) -> str | None:
     """The format whose column labels the header names most (longer labels first, each used once)."""
-    labels = [(alias, f, c.key) for f, cols in block.columns.items() for c in cols for alias in c.labels]
     hits: dict[str, set[str]] = {}
-    for alias, fmt, column in sorted(labels, key=lambda x: -len(x[0])):
+    for alias, fmt, column in block.header_labels:
         if alias in header:
             hits.setdefault(fmt, set()).add(column)
             header = header.replace(alias, "\0")
@@ -1003,7 +1050,7 @@ def parse_tables(text: str, grids: list[Grid] | None = None) -> TableResult:
     """Tables 二/三/四 of a report, each from ``grids`` or from ``text``, whichever gives it more cells."""
     templates = load_templates()
     parsed = Parsed()
-    if any(anchor in text for anchor in _RAW_ANCHORS) or PINYIN.search(text):
+    if _RAW_ANCHOR.search(text) or PINYIN.search(text):
         folded = fold(text)
         if _has_anchor(folded):
             parsed = _read(text_cells(text, folded), templates)
@@ -1038,23 +1085,31 @@ def _replace_table(target: Parsed, source: Parsed, table: str) -> None:
 def _result(parsed: Parsed) -> TableResult:
     result = TableResult()
     for key, (value, cell) in parsed.cells.items():
+        raw = cell.raw.strip()
         _put(result.tables, key, value)
-        result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
+        result.evidence[key] = CellEvidence(raw, cell.start, cell.end)
         if value is None:
-            result.tables_raw[key] = cell.raw.strip()
+            result.tables_raw[key] = raw
     for key, (value, cell) in parsed.extra.items():
         _put(result.extra, key, value)
         result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
-    formats = set().union(*parsed.formats.values()) if parsed.formats else set()
-    if result.tables or result.extra:
+    if result.tables or result.extra:  # else no format, and no identity to check
+        formats = set().union(*parsed.formats.values())
         result.format = "mixed" if len(formats) > 1 else next(iter(formats), None)
+        result.checks = run_checks(result.tables, result.extra)
     result.warnings = [w for table in TABLES for w in parsed.warnings.get(table, [])]
-    result.checks = run_checks(result.tables, result.extra)
     return result
 
 
 def _put(tree: dict[str, Any], key: str, value: Any) -> None:
-    *path, last = key.split(".")
+    path, last = _key_path(key)
     for part in path:
         tree = tree.setdefault(part, {})
     tree[last] = value
+
+
+@lru_cache(maxsize=4096)
+def _key_path(key: str) -> tuple[tuple[str, ...], str]:
+    """A dotted key's parents and last part; cached, as every report has the template's keys."""
+    *path, last = key.split(".")
+    return tuple(path), last
