@@ -185,14 +185,15 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
     fallback = None
     for i, line in enumerate(lines):
         s = line.text
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if "报" not in s and "报" not in nxt:  # cheap: a title, or its second line, has 报告 or 年报
+            continue
+        inner = _without_metadata(s)
         if _inside(line.start, boilerplate):
-            inner = _METADATA.sub("", s)
             if fallback is None and inner != s and _is_title(inner):
                 offset = s.index(inner)
                 fallback = (line.original(offset), line.original(offset + len(inner)), i)
             continue
-        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-        inner = _METADATA.sub("", s)
         if inner != s and _is_title(inner):  # 标题:XX局2021年…报告 outside the page metadata
             offset = s.index(inner)
             found.append((line.original(offset), line.original(offset + len(inner)), i))
@@ -202,6 +203,13 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
             found.append((line.start, lines[i + 1].end, i))
     dated = [t for t in found if _TITLE_YEAR.search(_text_of(lines, t))]
     return (dated or found or [fallback])[0]
+
+
+def _without_metadata(s: str) -> str:
+    """``s`` without a page-metadata label (``标 题:``) and pipes around it."""
+    if "|" not in s and not _METADATA.match(s):  # cheap: without a pipe only the anchored label matches
+        return s
+    return _METADATA.sub("", s)
 
 
 def _text_of(lines: list[Line], title: tuple[int, int, int]) -> str:
