@@ -88,6 +88,8 @@ def to_traditional(text: str) -> str:
 
 def detect_script(text: str) -> str:
     """``traditional`` when more characters change under folding than stay Simplified-only."""
+    if fold(text) == text:  # cheap (fold is cached): nothing changes, so nothing is Traditional
+        return "simplified"
     marks = _script_marks()[_code_points(text)]
     traditional = np.count_nonzero(marks & _TRADITIONAL)
     simplified_only = np.count_nonzero(marks & _SIMPLIFIED_ONLY)
