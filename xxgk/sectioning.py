@@ -48,13 +48,15 @@ _SECOND_MARKER = re.compile(r"[\s,;。][一二三四五六七八九十]{1,2}、"
 class Vocabulary:
     """The compiled contents of ``templates/sections.toml``.
 
+    ``marker`` is one alternation of the numbering styles, a group per style in ``KINDS`` order,
+    so the group that matched names the style (one match per line instead of one per style);
     ``strong`` is one alternation of every type's known wordings, a group ``t<i>`` per type
     in file order, so its first fullmatching alternative names the type; ``keywords`` pairs
     each type with its topic words; ``topic`` is any word a heading could contain, to skip
     other lines cheaply.
     """
 
-    markers: tuple[tuple[str, re.Pattern], ...]
+    marker: re.Pattern
     type_names: tuple[str, ...]
     strong: re.Pattern
     keywords: tuple[tuple[str, re.Pattern], ...]
@@ -100,13 +102,13 @@ def load_vocabulary() -> Vocabulary:
     """Compile the heading and noise vocabulary once."""
     with resources.files("xxgk").joinpath("templates/sections.toml").open("rb") as f:
         data = tomllib.load(f)
-    markers = tuple((kind, re.compile(data["markers"][kind])) for kind in KINDS if kind in data["markers"])
+    marker = "|".join(f"(?P<{kind}>{data['markers'][kind]})" for kind in KINDS if kind in data["markers"])
     rules = data["types"]
     strong = "|".join(f"(?P<t{i}>{'|'.join(rule['strong'])})" for i, rule in enumerate(rules))
     keywords = [kw for rule in rules for kw in rule["keyword"]]
     noise = data["boilerplate"]
     return Vocabulary(
-        markers=markers,
+        marker=re.compile(marker),
         type_names=tuple(rule["type"] for rule in rules),
         strong=re.compile(strong),
         keywords=tuple((rule["type"], re.compile("|".join(rule["keyword"]))) for rule in rules),
@@ -258,11 +260,8 @@ def read_heading(line: Line) -> Heading | None:
 
 def _marker(s: str, vocab: Vocabulary) -> tuple[str, re.Match | None]:
     """The numbering style ``s`` opens with and its marker (``一、``), or ``("none", None)``."""
-    for name, marker in vocab.markers:
-        m = marker.match(s)
-        if m:
-            return name, m
-    return "none", None
+    m = vocab.marker.match(s)
+    return (m.lastgroup, m) if m else ("none", None)
 
 
 def select_headings(candidates: list[Heading], boilerplate: list[tuple[int, int]]) -> list[Heading]:
@@ -372,6 +371,7 @@ def _is_toc(s: str) -> bool:
     return bool(_TOC_LEADER.search(s) or len(s) > MAX_HEADING and _SECOND_MARKER.search(s))
 
 
+@lru_cache(maxsize=256)
 def _number(marker: str) -> int | None:
     digits = _DIGITS.search(marker)
     if digits:
