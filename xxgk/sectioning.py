@@ -272,8 +272,12 @@ def select_headings(candidates: list[Heading], boilerplate: list[tuple[int, int]
     any real evidence; an unnumbered chain wins when it is stronger; ``(一)`` and ``1.`` styles
     are used only when nothing outer exists and their chain holds two known section wordings.
     """
-    candidates = [h for h in candidates if not any(a <= h.start < b for a, b in boilerplate)]
-    chains = {kind: _style_chain([h for h in candidates if h.kind == kind]) for kind in KINDS}
+    by_kind: dict[str, list[Heading]] = {kind: [] for kind in KINDS}
+    for h in candidates:
+        if not any(a <= h.start < b for a, b in boilerplate):
+            by_kind[h.kind].append(h)
+    # styles without candidates skipped: most reports number their headings in one or two styles
+    chains = {kind: _style_chain(headings) if headings else [] for kind, headings in by_kind.items()}
     scores = {kind: sum(h.weight for h in chain) for kind, chain in chains.items()}
     outer = max(("part", "cn"), key=lambda k: (scores[k], k == "part"))
     if scores[outer] > KEYWORD and scores[outer] >= scores["none"]:
