@@ -81,6 +81,7 @@ _BRACKETED = re.compile(r"[\[\]【】()]")
 _PARENTHETICAL = re.compile(r"\([^()]*\)$")
 _QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕")
 _CJK_START = re.compile(r"[\u4e00-\u9fff]")
+_NOT_IN_NAME = re.compile(r"[\d:,。;、|]")
 _SELF = re.compile(r"^(?:我|各|该|本(?:局|委|办|厅|机关|单位|部门|级|院|镇|乡|街道|区|县|市))")
 
 
@@ -190,11 +191,13 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
     """
     found: list[tuple[int, int, int]] = []
     fallback = None
+    # cheap: a title, or its second line, has 报告 or 年报; most lines have neither
+    has_report = [*("报" in line.text for line in lines), False]
     for i, line in enumerate(lines):
+        if not has_report[i] and not has_report[i + 1]:
+            continue
         s = line.text
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-        if "报" not in s and "报" not in nxt:  # cheap: a title, or its second line, has 报告 or 年报
-            continue
         inner = _without_metadata(s)
         if _inside(line.start, boilerplate):
             if fallback is None and inner != s and _is_title(inner):
@@ -284,12 +287,11 @@ def _name_on_line(line: Line) -> tuple[int, int] | None:
 
 
 def _is_agency_line(s: str) -> bool:
-    name = _PARENTHETICAL.sub("", s)
     return (
         len(s) <= AGENCY_LINE_MAX
         and _CJK_START.match(s) is not None
-        and _ORGAN.search(name) is not None
-        and not re.search(r"[\d:,。;、|]", s)
+        and _NOT_IN_NAME.search(s) is None
+        and _ORGAN.search(_PARENTHETICAL.sub("", s)) is not None
         and _plausible(s)
     )
 
