@@ -209,14 +209,10 @@ def classify_heading(phrase: str) -> tuple[str, int] | None:
 def split_lines(folded: str) -> tuple[Line, ...]:
     """Non-empty lines of the folded text, stripped, with pinyin glosses removed (cached: headings,
     boilerplate and report fields all read the lines of the same report)."""
-    lines = []
-    for m in _LINE_CONTENT.finditer(folded):
-        start, end = m.span()
-        content, offsets = m.group(), None
-        if "(" in content and PINYIN.search(content):
-            content, offsets = _strip_pinyin(content, start)
-        lines.append(Line(start, end, content, offsets))
-    return tuple(lines)
+    lines = tuple([Line(m.start(), m.end(), m.group()) for m in _LINE_CONTENT.finditer(folded)])
+    if PINYIN.search(folded) is None:  # cheap: one scan, most texts have no gloss to remove
+        return lines
+    return tuple(_without_pinyin(line) if PINYIN.search(line.text) else line for line in lines)
 
 
 def read_heading(line: Line) -> Heading | None:
@@ -390,7 +386,8 @@ def _number(marker: str) -> int | None:
     return numerals[0] * 10 + (numerals[2] if len(numerals) > 2 else 0)
 
 
-def _strip_pinyin(content: str, start: int) -> tuple[str, tuple[int, ...]]:
+def _without_pinyin(line: Line) -> Line:
+    content, start = line.text, line.start
     kept, offsets, pos = [], [], 0
     for m in PINYIN.finditer(content):
         kept.append(content[pos : m.start()])
@@ -398,7 +395,7 @@ def _strip_pinyin(content: str, start: int) -> tuple[str, tuple[int, ...]]:
         pos = m.end()
     kept.append(content[pos:])
     offsets.extend(range(start + pos, start + len(content) + 1))
-    return "".join(kept), tuple(offsets)
+    return Line(start, line.end, "".join(kept), tuple(offsets))
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
