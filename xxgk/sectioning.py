@@ -349,7 +349,7 @@ def _locate(lines: list[Line]) -> list[tuple[int, int]]:
         previous_noise = noise
     tail: list[Line] = []
     for line in reversed(lines[body_start:]):
-        if _is_table_cell(line.text) or _is_body(line.text):
+        if _is_body(line.text) or _is_table_cell(line.text):  # the cheaper test first
             break
         tail.append(line)
     first_noise = next((line for line in reversed(tail) if vocab.noise.match(line.text)), None)
