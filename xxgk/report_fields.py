@@ -16,6 +16,7 @@ from .sectioning import Line, find_sections, locate_boilerplate, split_lines
 
 TITLE_LINES = 40
 SIGNATURE_LINES = 8
+AGENCY_LINE_MAX = 30
 FIRST_YEAR, LAST_YEAR = 2000, 2039
 _CN_DIGITS = str.maketrans("〇○零0一二三四五六七八九", "0000123456789")
 _YEAR = r"(?:\d{4}|[〇○零0一二三四五六七八九]{4})"
@@ -44,6 +45,11 @@ _SELF_REFERENCE = re.compile(
     rf"(?:现将|现就|现向社会公布|现予公布|发布|编制了?)\s*《?[^,。;《》]{{0,30}}?({_YEAR})\s*年度?[^,。;《》]{{0,30}}?(?:报告|情况)"
 )
 _ANY_YEAR = re.compile(rf"({_YEAR})\s*年")
+_MADE_THIS_REPORT = re.compile(r"(?:编制|制作|发布)了?本(?:年度)?报告")
+# ``XX局编制本报告``: tried at every character, so ``_opening`` first looks for its literal end.
+_MAKER_OPENING = re.compile(
+    rf"(?:^|(?<=[,。;:\s》]))(?!我|本|编制|制作|发布)([^,。;:、\s《》()]{{2,40}}?){_MADE_THIS_REPORT.pattern}"
+)
 _OPENING = (
     re.compile(
         rf"《(?!我|本)([^,。;:、\s《》()]{{2,40}}?)\s*{_YEAR}\s*年度?(?:政府信息公开|政务信息公开|政务公开)[^《》]{{0,12}}报告》"
@@ -53,7 +59,7 @@ _OPENING = (
     re.compile(
         r"本(?:年度)?报告[^。\n]{0,60}?由(?!我|本)([^,。;:、\s《》()]{2,40}?)(?:根据|按照|依据|依照|负责|编制|制作)"
     ),
-    re.compile(r"(?:^|(?<=[,。;:\s》]))(?!我|本|编制|制作|发布)([^,。;:、\s《》()]{2,40}?)(?:编制|制作|发布)了?本(?:年度)?报告"),
+    _MAKER_OPENING,
     re.compile(
         rf"(?:依据|根据)(?!我|本)([^,。;:、\s《》()]{{2,40}}?)\s*{_YEAR}\s*年度?(?:政府信息公开|政务公开)"
     ),
@@ -61,11 +67,12 @@ _OPENING = (
         rf"(?:公布|发布|编制|现将|结合)了?\s*{_YEAR}\s*年度?([^,。;:、\s《》()]{{2,40}}?)(?:政府信息公开|政务信息公开|政务公开)"
     ),
 )
-_METADATA_ISSUER = re.compile(
-    r"(?:^|\s)(?:发布机构|发布单位|发文机关|发文单位|信息来源|来源)\s*:\s*([^\s:,。;|]{2,40})"
-)
+_ISSUER_LABEL = re.compile("发布机构|发布单位|发文机关|发文单位|信息来源|来源")
+_METADATA_ISSUER = re.compile(rf"(?:^|\s)(?:{_ISSUER_LABEL.pattern})\s*:\s*([^\s:,。;|]{{2,40}})")
+# The unbracketed name is at most AGENCY_LINE_MAX long (``_is_agency_line``) and ends where what may
+# follow it starts (the look-ahead): both keep the lazy scan short on the long lines of a report.
 _NAME_LINE = re.compile(
-    r"^(?:[(\[【]\s*([^()\[\]【】]+?)\s*[)\]】]|(.+?))\s*(?:\((?:盖章|印章|公章|签章|章)\))?"
+    rf"^(?:[(\[【]\s*([^()\[\]【】]+?)\s*[)\]】]|(.{{1,{AGENCY_LINE_MAX}}}?)(?=[\s(]|$))\s*(?:\((?:盖章|印章|公章|签章|章)\))?"
     r"(?:\s+[\d〇○零一二三四五六七八九十]{4}\s*年[\d〇○零一二三四五六七八九十\s月日]*)?$"
 )
 _LETTER_SPACED = re.compile(r"(?m)^(?:[^\s] ){7,}[^\s]$")
@@ -74,6 +81,7 @@ _BRACKETED = re.compile(r"[\[\]【】()]")
 _PARENTHETICAL = re.compile(r"\([^()]*\)$")
 _QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕")
 _CJK_START = re.compile(r"[\u4e00-\u9fff]")
+_NOT_IN_NAME = re.compile(r"[\d:,。;、|]")
 _SELF = re.compile(r"^(?:我|各|该|本(?:局|委|办|厅|机关|单位|部门|级|院|镇|乡|街道|区|县|市))")
 
 
@@ -183,16 +191,19 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
     """
     found: list[tuple[int, int, int]] = []
     fallback = None
+    # cheap: a title, or its second line, has 报告 or 年报; most lines have neither
+    has_report = [*("报" in line.text for line in lines), False]
     for i, line in enumerate(lines):
+        if not has_report[i] and not has_report[i + 1]:
+            continue
         s = line.text
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        inner = _without_metadata(s)
         if _inside(line.start, boilerplate):
-            inner = _METADATA.sub("", s)
             if fallback is None and inner != s and _is_title(inner):
                 offset = s.index(inner)
                 fallback = (line.original(offset), line.original(offset + len(inner)), i)
             continue
-        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-        inner = _METADATA.sub("", s)
         if inner != s and _is_title(inner):  # 标题:XX局2021年…报告 outside the page metadata
             offset = s.index(inner)
             found.append((line.original(offset), line.original(offset + len(inner)), i))
@@ -202,6 +213,13 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
             found.append((line.start, lines[i + 1].end, i))
     dated = [t for t in found if _TITLE_YEAR.search(_text_of(lines, t))]
     return (dated or found or [fallback])[0]
+
+
+def _without_metadata(s: str) -> str:
+    """``s`` without a page-metadata label (``标 题:``) and pipes around it."""
+    if "|" not in s and not _METADATA.match(s):  # cheap: without a pipe only the anchored label matches
+        return s
+    return _METADATA.sub("", s)
 
 
 def _text_of(lines: list[Line], title: tuple[int, int, int]) -> str:
@@ -269,12 +287,11 @@ def _name_on_line(line: Line) -> tuple[int, int] | None:
 
 
 def _is_agency_line(s: str) -> bool:
-    name = _PARENTHETICAL.sub("", s)
     return (
-        len(s) <= 30
+        len(s) <= AGENCY_LINE_MAX
         and _CJK_START.match(s) is not None
-        and _ORGAN.search(name) is not None
-        and not re.search(r"[\d:,。;、|]", s)
+        and _NOT_IN_NAME.search(s) is None
+        and _ORGAN.search(_PARENTHETICAL.sub("", s)) is not None
         and _plausible(s)
     )
 
@@ -292,6 +309,8 @@ def _signature(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[i
 
 def _metadata_issuer(folded: str) -> tuple[int, int] | None:
     """The organ named by page metadata (``发布机构:XX局``, ``来源:XX局``) in the first lines."""
+    if not _ISSUER_LABEL.search(folded, 0, 3000):  # cheap: the full pattern is tried at every character
+        return None
     for m in _METADATA_ISSUER.finditer(folded, 0, 3000):
         if _ORGAN.search(m.group(1)) and _plausible(m.group(1)):
             return m.start(1), m.end(1)
@@ -300,6 +319,8 @@ def _metadata_issuer(folded: str) -> tuple[int, int] | None:
 
 def _opening(folded: str) -> tuple[int, int] | None:
     for pattern in _OPENING:
+        if pattern is _MAKER_OPENING and not _MADE_THIS_REPORT.search(folded, 0, 3000):
+            continue
         m = pattern.search(folded, 0, 3000)
         if m and _plausible(m.group(1)):
             return m.start(1), m.end(1)

@@ -49,6 +49,13 @@ def _fold_table() -> dict[int, str]:
 
 
 @lru_cache(maxsize=1)
+def _foldable() -> re.Pattern:
+    """Any character that ``fold`` changes."""
+    changed = "".join(chr(code) for code, char in _fold_table().items() if chr(code) != char)
+    return re.compile(f"[{re.escape(changed)}]")
+
+
+@lru_cache(maxsize=1)
 def _fold_codes() -> np.ndarray:
     """``_fold_table`` as an array: the folded code point of every code point."""
     table = _fold_table()
@@ -67,6 +74,8 @@ def fold(text: str) -> str:
 
     Cached for the last few texts: sectioning, tables and labelling functions all fold the same
     report."""
+    if _foldable().search(text) is None:  # cheap: stops at the first foldable character, if any
+        return text
     if len(text) < ARRAY_FOLD_MIN:
         return text.translate(_fold_table())
     return _fold_codes()[_code_points(text)].tobytes().decode("utf-32-le", "surrogatepass")
@@ -88,6 +97,8 @@ def to_traditional(text: str) -> str:
 
 def detect_script(text: str) -> str:
     """``traditional`` when more characters change under folding than stay Simplified-only."""
+    if fold(text) == text:  # cheap (fold is cached): nothing changes, so nothing is Traditional
+        return "simplified"
     marks = _script_marks()[_code_points(text)]
     traditional = np.count_nonzero(marks & _TRADITIONAL)
     simplified_only = np.count_nonzero(marks & _SIMPLIFIED_ONLY)

@@ -48,13 +48,15 @@ _SECOND_MARKER = re.compile(r"[\s,;。][一二三四五六七八九十]{1,2}、"
 class Vocabulary:
     """The compiled contents of ``templates/sections.toml``.
 
+    ``marker`` is one alternation of the numbering styles, a group per style in ``KINDS`` order,
+    so the group that matched names the style (one match per line instead of one per style);
     ``strong`` is one alternation of every type's known wordings, a group ``t<i>`` per type
     in file order, so its first fullmatching alternative names the type; ``keywords`` pairs
     each type with its topic words; ``topic`` is any word a heading could contain, to skip
     other lines cheaply.
     """
 
-    markers: tuple[tuple[str, re.Pattern], ...]
+    marker: re.Pattern
     type_names: tuple[str, ...]
     strong: re.Pattern
     keywords: tuple[tuple[str, re.Pattern], ...]
@@ -100,13 +102,13 @@ def load_vocabulary() -> Vocabulary:
     """Compile the heading and noise vocabulary once."""
     with resources.files("xxgk").joinpath("templates/sections.toml").open("rb") as f:
         data = tomllib.load(f)
-    markers = tuple((kind, re.compile(data["markers"][kind])) for kind in KINDS if kind in data["markers"])
+    marker = "|".join(f"(?P<{kind}>{data['markers'][kind]})" for kind in KINDS if kind in data["markers"])
     rules = data["types"]
     strong = "|".join(f"(?P<t{i}>{'|'.join(rule['strong'])})" for i, rule in enumerate(rules))
     keywords = [kw for rule in rules for kw in rule["keyword"]]
     noise = data["boilerplate"]
     return Vocabulary(
-        markers=markers,
+        marker=re.compile(marker),
         type_names=tuple(rule["type"] for rule in rules),
         strong=re.compile(strong),
         keywords=tuple((rule["type"], re.compile("|".join(rule["keyword"]))) for rule in rules),
@@ -207,14 +209,10 @@ def classify_heading(phrase: str) -> tuple[str, int] | None:
 def split_lines(folded: str) -> tuple[Line, ...]:
     """Non-empty lines of the folded text, stripped, with pinyin glosses removed (cached: headings,
     boilerplate and report fields all read the lines of the same report)."""
-    lines = []
-    for m in _LINE_CONTENT.finditer(folded):
-        start, end = m.span()
-        content, offsets = m.group(), None
-        if "(" in content and PINYIN.search(content):
-            content, offsets = _strip_pinyin(content, start)
-        lines.append(Line(start, end, content, offsets))
-    return tuple(lines)
+    lines = tuple([Line(m.start(), m.end(), m.group()) for m in _LINE_CONTENT.finditer(folded)])
+    if PINYIN.search(folded) is None:  # cheap: one scan, most texts have no gloss to remove
+        return lines
+    return tuple(_without_pinyin(line) if PINYIN.search(line.text) else line for line in lines)
 
 
 def read_heading(line: Line) -> Heading | None:
@@ -258,11 +256,8 @@ def read_heading(line: Line) -> Heading | None:
 
 def _marker(s: str, vocab: Vocabulary) -> tuple[str, re.Match | None]:
     """The numbering style ``s`` opens with and its marker (``一、``), or ``("none", None)``."""
-    for name, marker in vocab.markers:
-        m = marker.match(s)
-        if m:
-            return name, m
-    return "none", None
+    m = vocab.marker.match(s)
+    return (m.lastgroup, m) if m else ("none", None)
 
 
 def select_headings(candidates: list[Heading], boilerplate: list[tuple[int, int]]) -> list[Heading]:
@@ -273,8 +268,12 @@ def select_headings(candidates: list[Heading], boilerplate: list[tuple[int, int]
     any real evidence; an unnumbered chain wins when it is stronger; ``(一)`` and ``1.`` styles
     are used only when nothing outer exists and their chain holds two known section wordings.
     """
-    candidates = [h for h in candidates if not any(a <= h.start < b for a, b in boilerplate)]
-    chains = {kind: _style_chain([h for h in candidates if h.kind == kind]) for kind in KINDS}
+    by_kind: dict[str, list[Heading]] = {kind: [] for kind in KINDS}
+    for h in candidates:
+        if not any(a <= h.start < b for a, b in boilerplate):
+            by_kind[h.kind].append(h)
+    # styles without candidates skipped: most reports number their headings in one or two styles
+    chains = {kind: _style_chain(headings) if headings else [] for kind, headings in by_kind.items()}
     scores = {kind: sum(h.weight for h in chain) for kind, chain in chains.items()}
     outer = max(("part", "cn"), key=lambda k: (scores[k], k == "part"))
     if scores[outer] > KEYWORD and scores[outer] >= scores["none"]:
@@ -350,7 +349,7 @@ def _locate(lines: list[Line]) -> list[tuple[int, int]]:
         previous_noise = noise
     tail: list[Line] = []
     for line in reversed(lines[body_start:]):
-        if _is_table_cell(line.text) or _is_body(line.text):
+        if _is_body(line.text) or _is_table_cell(line.text):  # the cheaper test first
             break
         tail.append(line)
     first_noise = next((line for line in reversed(tail) if vocab.noise.match(line.text)), None)
@@ -372,6 +371,7 @@ def _is_toc(s: str) -> bool:
     return bool(_TOC_LEADER.search(s) or len(s) > MAX_HEADING and _SECOND_MARKER.search(s))
 
 
+@lru_cache(maxsize=256)
 def _number(marker: str) -> int | None:
     digits = _DIGITS.search(marker)
     if digits:
@@ -386,7 +386,8 @@ def _number(marker: str) -> int | None:
     return numerals[0] * 10 + (numerals[2] if len(numerals) > 2 else 0)
 
 
-def _strip_pinyin(content: str, start: int) -> tuple[str, tuple[int, ...]]:
+def _without_pinyin(line: Line) -> Line:
+    content, start = line.text, line.start
     kept, offsets, pos = [], [], 0
     for m in PINYIN.finditer(content):
         kept.append(content[pos : m.start()])
@@ -394,7 +395,7 @@ def _strip_pinyin(content: str, start: int) -> tuple[str, tuple[int, ...]]:
         pos = m.end()
     kept.append(content[pos:])
     offsets.extend(range(start + pos, start + len(content) + 1))
-    return "".join(kept), tuple(offsets)
+    return Line(start, line.end, "".join(kept), tuple(offsets))
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
