@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from xxgk.checks import flatten
+from xxgk.records import Grid
 from xxgk.tables import load_templates, parse_tables
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables_variants"
@@ -239,3 +240,22 @@ def test_one_cell_a_line_with_the_total_left_blank_on_sub_rows():
     assert row(result, "denied.state_secret") == dict(zip(T3_COLUMNS, [1, 0, 0, 0, 0, 0, None], strict=True))
     assert result.tables_raw["applications.denied.state_secret.total"] == ""
     assert row(result, "granted")["total"] == 2
+
+
+def test_sub_items_numbered_with_an_ideographic_comma():
+    """A PDF's ruled 表三 (淮安市 2024) numbers the sub-items of (六)其他处理 `1、2、3、`: `3、其他`
+    names the row as `3.其他` does, though `其他` alone is too short to match without its number."""
+    grid = Grid(rows=[
+        ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "", "", "申请人情况", "", "", "", "", "", ""],
+        ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+        ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+        ["", "(六)其他处理", "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+         "67", "3", "0", "0", "1", "0", "71"],
+        ["", "", "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+         "6", "0", "0", "0", "0", "0", "6"],
+        ["", "", "3、其他", "108", "2", "0", "0", "0", "0", "110"],
+    ])
+    result = parse_tables("三、收到和处理政府信息公开申请情况\n", [grid])
+    assert row(result, "other.other") == dict(zip(T3_COLUMNS, [108, 2, 0, 0, 0, 0, 110], strict=True))
+    assert row(result, "other.fee_unpaid_overdue")["total"] == 6
+    assert not any("3、其他" in w for w in result.warnings)

@@ -42,6 +42,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\s“”\"'‘’「」『』]+")
 _NUMBERING = re.compile(r"^(?:\d+[.、]|[一二三四五六七八九十]+、|—、|\([一二三四五六七八九十]+\))")
+_ARABIC_ITEM = re.compile(r"^(\d+)\.")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|—)、")
 _HEADING_WORDS = ("情况", "问题", "事项", "措施", "概述")
 _PAGE_MARK = re.compile(
@@ -201,6 +202,9 @@ def _index(entries: list[tuple[str, Label]], strip: bool) -> dict[str, list[tupl
             if len(form) < 4:
                 continue
         merged.setdefault(form, []).append(label)
+        if not strip and (item := _ARABIC_ITEM.match(form)):
+            # `3、其他`: sub-items numbered like the items above them (the stripped form is too short)
+            merged.setdefault(f"{item.group(1)}、{form[item.end() :]}", []).append(label)
     index: dict[str, list[tuple[str, list[Label]]]] = {}
     for form, labels in sorted(merged.items(), key=lambda item: -len(item[0])):
         index.setdefault(form[0], []).append((form, labels))
