@@ -198,8 +198,12 @@ def _without_pinyin(folded: str) -> tuple[str, list[int] | None]:
 
 def _document_numbers(folded: str) -> list[tuple[int, int]]:
     """Ranges of `国发〔2019〕1号`, `闽政办函(2012)157号`, `国务院令第711号` with their organ prefix."""
+    # every number ends with `号` (or `号令`, `号)`): the scan stops two characters after the last one
+    last = folded.rfind("号")
+    if last < 0:
+        return []
     ranges = []
-    for m in DOC_NUMBER_RE.finditer(folded):
+    for m in DOC_NUMBER_RE.finditer(folded, 0, last + 2):
         start = m.start()
         while (
             start > max(0, m.start() - DOC_PREFIX)
