@@ -346,16 +346,17 @@ LOCATION_AFTER = re.compile(r"(?:设立|设置|设有|内|查阅|办理|现场)"
 
 
 def _suffix_alternation(suffixes: dict[str, str]) -> str:
-    """Longest-first alternation of suffixes, each guarded by its not-followed-by alternatives."""
+    """Longest-first alternation of suffixes, each guarded by its not-followed-by alternatives,
+    behind a look-ahead for their first characters (tried after every character of a lazy core)."""
     parts = []
     for word in sorted(suffixes, key=lambda w: (-len(w), w)):
         guard = suffixes[word]
         alternatives = guard.split("|") if "|" in guard else list(guard)
         parts.append(re.escape(word) + (f"(?!{'|'.join(alternatives)})" if guard else ""))
-    return "|".join(parts)
+    return _starting_with(_first_chars(suffixes), "|".join(parts))
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the per-issuer cache
 class AgencyPatterns:
     """Compiled AGENCY rules. Matching is anchored on division suffixes and level words (found by
     one fast regex); the name before an anchor is resolved with set look-ups, the organ after it
@@ -521,8 +522,12 @@ def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPattern
     units become known names (`七里乡`, a common word elsewhere) and its full name is matched
     as written (`衡山萱洲国家湿地公园管理处`)."""
     names = title_names(folded)
-    if not names:
-        return patterns
+    return _with_issuer_names(patterns, frozenset(names)) if names else patterns
+
+
+@lru_cache(maxsize=1024)
+def _with_issuer_names(patterns: AgencyPatterns, names: frozenset[str]) -> AgencyPatterns:
+    """``_with_document_names`` for the issuer ``names``, cached: an issuer recurs across its reports."""
     units = {unit for name in names for unit in leading_units(name, patterns.not_names)}
     full = tuple(n for n in names if _organ_suffix(n) or not leading_units(n))
     lengths = _known_lengths(units, patterns.known_lengths)
@@ -1018,7 +1023,7 @@ FIXED_EXPRESSIONS = re.compile(
 COUNT_RE = re.compile(
     r"(?P<num>[0-9一二两三四五六七八九十][0-9,.零〇一二两三四五六七八九十百千]*+)"
     r"(?P<mult1>[ ]?万|[ ]?亿)?(?P<approx>余|多|几)?(?P<mult2>万)?(?P<space>\s{0,3})"
-    rf"(?P<unit>{_alternation(COUNT_UNITS)})"
+    rf"(?P<unit>{_starting_with(_first_chars(COUNT_UNITS), _alternation(COUNT_UNITS))})"
 )
 NUMBER_RE = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
