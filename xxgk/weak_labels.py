@@ -94,7 +94,8 @@ class LabelContext:
 
     def span(self, text: str, start: int, end: int, label: str, **attrs: Any) -> Span:
         """A Span of ``text`` for the ``folded`` range ``[start, end)``."""
-        start, end = self.original(start, end)
+        if self.positions is not None:
+            start, end = self.original(start, end)
         return Span(start, end, label, text[start:end], attrs)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
@@ -237,7 +238,7 @@ TOWN_SUFFIXES = frozenset(
 DIVISION_SUFFIXES_LONGEST_FIRST = sorted(DIVISION_SUFFIXES, key=len, reverse=True)
 COUNTY_SUFFIXES = frozenset("市 县 区 旗 州 自治县 自治州 自治旗".split())
 # Words a division level stands for alone (`市政府`, `省审改办`, `县委`, `国家统计局`).
-LEVEL_WORDS = "自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 乡 州".split()
+LEVEL_WORDS = frozenset("自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 乡 州".split())
 LEVEL_CHARS = "省市县区镇乡州旗盟"
 # After a bare level word these begin another word (`市民`, `县级`, `区域`, `乡镇`), except `市场`/`乡村振兴`.
 LEVEL_NOT_BEFORE_RE = re.compile(
@@ -548,7 +549,7 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
     chain = folded[head_start:head_end] if named else ""
     tail = patterns.tail.match(folded, head_end)
     organ, core = (tail.group("organ"), tail.group("core")) if tail else (None, "")
-    if organ is not None and not _plausible_organ(organ, core):
+    if organ is not None and core and not _plausible_organ(organ, core):
         organ = None  # `西咸新区门户网站政府`: the organ belongs to another phrase
     if organ is None:
         return (
@@ -561,7 +562,8 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
     if BUILDING_AFTER.match(folded, tail.end()):
         return None  # `在县政府大院设置公开栏`: a place, not the organ
     end = tail.end()
-    if BAD_CORE.search(tail.group("sub")) or _opens_with_verb(folded, tail.end("organ"), patterns):
+    sub = tail.group("sub")
+    if (sub and BAD_CORE.search(sub)) or _opens_with_verb(folded, tail.end("organ"), patterns):
         end = tail.end("organ")  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
     if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, tail.end("organ")):
         # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
@@ -700,7 +702,8 @@ def _level_allowed(folded: str, pos: int, end: int) -> bool:
 
 
 def _plausible_organ(organ: str, core: str) -> bool:
-    """Whether ``core`` + ``organ`` names an organ (`中南街道|认真贯彻落实国务院|办公厅` does not)."""
+    """Whether ``core`` + ``organ`` names an organ (`中南街道|认真贯彻落实国务院|办公厅` does not);
+    an organ without a core always does."""
     if BAD_CORE.search(core) or (organ in ("政府", "人民政府") and core) or CLAUSE_OPENING_RE.match(core):
         return False
     return not (organ == "厅" and core.endswith("大"))
@@ -1058,7 +1061,7 @@ def label_counts(text: str, context: LabelContext) -> list[Span]:
 
 def _is_count(folded: str, m: re.Match) -> bool:
     num, unit, end = m.group("num"), m.group("unit"), m.end()
-    if not NUMBER_RE.fullmatch(num) or _number_value(num) is None:
+    if not _is_number(num):
         return False
     if folded[end : end + 1] and folded[end] in UNIT_NOT_BEFORE.get(unit, ""):
         return False
@@ -1113,6 +1116,12 @@ def _count_attrs(text: str, context: LabelContext, m: re.Match) -> dict[str, Any
     approx = bool(m.group("approx")) or bool(APPROX_BEFORE.search(before))
     unit_start, unit_end = context.original(m.start("unit"), m.end("unit"))
     return {"value": value, "unit": text[unit_start:unit_end], "approx": approx}
+
+
+@lru_cache(maxsize=4096)
+def _is_number(num: str) -> bool:
+    """Whether a numeral run is a well-formed number (`1,465`, `10.2`, `一百零五`; not `2三`, `二二十`)."""
+    return NUMBER_RE.fullmatch(num) is not None and _number_value(num) is not None
 
 
 @lru_cache(maxsize=4096)
