@@ -70,8 +70,18 @@ LOOKBEHIND_RE = re.compile(r"^\(\?<=[^)]*\)")
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """Longest-first regex alternation of literal words."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    """Longest-first regex alternation of literal words, grouped by first character (`统计|民政|民宗`
+    as `统(?:计)|民(?:政|宗)`): the regex engine then tries one group per position, not every word."""
+    return _grouped_alternation((w[0], re.escape(w[1:])) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _grouped_alternation(branches: Iterable[tuple[str, str]]) -> str:
+    """The alternation of ``(first character, rest of the pattern)`` branches, in their order,
+    grouped by first character (branches with different first characters never both match)."""
+    groups: dict[str, list[str]] = {}
+    for first, rest in branches:
+        groups.setdefault(first, []).append(rest)
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,14 +357,15 @@ LOCATION_AFTER = re.compile(r"(?:设立|设置|设有|内|查阅|办理|现场)"
 
 
 def _suffix_alternation(suffixes: dict[str, str]) -> str:
-    """Longest-first alternation of suffixes, each guarded by its not-followed-by alternatives,
-    behind a look-ahead for their first characters (tried after every character of a lazy core)."""
+    """Longest-first alternation of suffixes (grouped by first character), each guarded by its
+    not-followed-by alternatives, behind a look-ahead for their first characters (tried after
+    every character of a lazy core)."""
     parts = []
     for word in sorted(suffixes, key=lambda w: (-len(w), w)):
         guard = suffixes[word]
         alternatives = guard.split("|") if "|" in guard else list(guard)
-        parts.append(re.escape(word) + (f"(?!{'|'.join(alternatives)})" if guard else ""))
-    return _starting_with(_first_chars(suffixes), "|".join(parts))
+        parts.append((word[0], re.escape(word[1:]) + (f"(?!{'|'.join(alternatives)})" if guard else "")))
+    return _starting_with(_first_chars(suffixes), _grouped_alternation(parts))
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a key of the per-issuer cache
