@@ -161,8 +161,9 @@ def make_context(
     cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)] if "|" in folded else []
     if isinstance(tables, TableResult):
         context.tables = tables.tables
+        evidence = [(e.start, e.end) for e in tables.evidence.values() if e.start is not None and e.end]
         scanned = context.scanned
-        cells.extend((scanned(e.start), scanned(e.end)) for e in tables.evidence.values() if e.start is not None and e.end)
+        cells.extend(evidence if context.positions is None else ((scanned(s), scanned(e)) for s, e in evidence))
     elif tables:
         context.tables = tables
     context.table_cells = sorted(cells)
@@ -199,12 +200,14 @@ def _without_pinyin(folded: str) -> tuple[str, list[int] | None]:
     glosses = list(PINYIN.finditer(folded))
     if not glosses:
         return folded, None
-    positions, previous = [], 0
+    positions, pieces, previous = [], [], 0
     for m in glosses:
         positions.extend(range(previous, m.start()))
+        pieces.append(folded[previous : m.start()])
         previous = m.end()
     positions.extend(range(previous, len(folded)))
-    return "".join(folded[i] for i in positions), positions
+    pieces.append(folded[previous:])
+    return "".join(pieces), positions
 
 
 def _document_numbers(folded: str) -> list[tuple[int, int]]:
