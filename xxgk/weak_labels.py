@@ -523,6 +523,8 @@ def _department_at(folded: str, m: re.Match) -> tuple[int, int] | None:
 
 def _merge_central_prefix(text: str, spans: list[Span]) -> list[Span]:
     """`国家税务总局` + `佛山市税务局` written together is one organ."""
+    if "总局" not in text:
+        return spans
     merged: list[Span] = []
     for span in spans:
         if merged and merged[-1].end == span.start and merged[-1].text.endswith("总局"):
