@@ -1495,6 +1495,12 @@ def count_links() -> tuple[CountLink, ...]:
     return tuple(links)
 
 
+@lru_cache(maxsize=1)
+def _any_count_link() -> re.Pattern:
+    """All link contexts in one regex: most clauses have none, and one search rules them all out."""
+    return re.compile("|".join(f"(?:{link.context.pattern})" for link in count_links()))
+
+
 CLAUSE_START_RE = re.compile(r"[。;:,\n]")
 
 
@@ -1527,6 +1533,8 @@ def _link_of(folded: str, span: Span, table: dict[str, Any]) -> tuple[str, float
     window_start = max(0, span.start - 60)
     window = folded[window_start : span.start]
     clause = CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
+    if not _any_count_link().search(clause):
+        return None
     for link in count_links():
         if not link.context.search(clause):
             continue
