@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -798,6 +799,7 @@ NAME_OPENING_RE = re.compile(rf"国家|中共|[{CJK}]县|[{CJK}]{{2,6}}?(?:{_alt
 CHAIN_RE = re.compile(rf"(?:[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)}))+")
 
 
+@lru_cache(maxsize=4096)  # an issuer's name recurs in its reports
 def _is_gazetteer_name(name: str) -> bool:
     if len(name) < 3 or NOT_GAZETTEER.search(name) or name in LEVEL_WORDS:
         return False
@@ -1618,6 +1620,9 @@ def weak_annotate(
 def resolve_overlaps(found: dict[str, list[Span]], labels: tuple[str, ...]) -> list[Span]:
     """Non-overlapping spans of ``labels``: longer spans first, then by the order of ``labels``."""
     candidates = [s for label in labels for s in found.get(label, [])]
+    by_start = sorted(candidates, key=attrgetter("start"))
+    if all(a.end <= b.start and a.start < b.start for a, b in zip(by_start, by_start[1:])):
+        return by_start  # nothing overlaps (most reports' entities and statements): all are kept
     rank = {label: i for i, label in enumerate(labels)}
     candidates.sort(key=lambda s: (-(s.end - s.start), rank[s.label], s.start))
     taken: list[Span] = []
