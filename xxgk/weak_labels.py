@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -70,8 +71,18 @@ LOOKBEHIND_RE = re.compile(r"^\(\?<=[^)]*\)")
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """Longest-first regex alternation of literal words."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    """Longest-first regex alternation of literal words, grouped by first character (`统计|民政|民宗`
+    as `统(?:计)|民(?:政|宗)`): the regex engine then tries one group per position, not every word."""
+    return _grouped_alternation((w[0], re.escape(w[1:])) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _grouped_alternation(branches: Iterable[tuple[str, str]]) -> str:
+    """The alternation of ``(first character, rest of the pattern)`` branches, in their order,
+    grouped by first character (branches with different first characters never both match)."""
+    groups: dict[str, list[str]] = {}
+    for first, rest in branches:
+        groups.setdefault(first, []).append(rest)
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +105,8 @@ class LabelContext:
 
     def span(self, text: str, start: int, end: int, label: str, **attrs: Any) -> Span:
         """A Span of ``text`` for the ``folded`` range ``[start, end)``."""
-        start, end = self.original(start, end)
+        if self.positions is not None:
+            start, end = self.original(start, end)
         return Span(start, end, label, text[start:end], attrs)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
@@ -150,8 +162,9 @@ def make_context(
     cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)] if "|" in folded else []
     if isinstance(tables, TableResult):
         context.tables = tables.tables
+        evidence = [(e.start, e.end) for e in tables.evidence.values() if e.start is not None and e.end]
         scanned = context.scanned
-        cells.extend((scanned(e.start), scanned(e.end)) for e in tables.evidence.values() if e.start is not None and e.end)
+        cells.extend(evidence if context.positions is None else ((scanned(s), scanned(e)) for s, e in evidence))
     elif tables:
         context.tables = tables
     context.table_cells = sorted(cells)
@@ -188,18 +201,24 @@ def _without_pinyin(folded: str) -> tuple[str, list[int] | None]:
     glosses = list(PINYIN.finditer(folded))
     if not glosses:
         return folded, None
-    positions, previous = [], 0
+    positions, pieces, previous = [], [], 0
     for m in glosses:
         positions.extend(range(previous, m.start()))
+        pieces.append(folded[previous : m.start()])
         previous = m.end()
     positions.extend(range(previous, len(folded)))
-    return "".join(folded[i] for i in positions), positions
+    pieces.append(folded[previous:])
+    return "".join(pieces), positions
 
 
 def _document_numbers(folded: str) -> list[tuple[int, int]]:
     """Ranges of `国发〔2019〕1号`, `闽政办函(2012)157号`, `国务院令第711号` with their organ prefix."""
+    # every number ends with `号` (or `号令`, `号)`): the scan stops two characters after the last one
+    last = folded.rfind("号")
+    if last < 0:
+        return []
     ranges = []
-    for m in DOC_NUMBER_RE.finditer(folded):
+    for m in DOC_NUMBER_RE.finditer(folded, 0, last + 2):
         start = m.start()
         while (
             start > max(0, m.start() - DOC_PREFIX)
@@ -233,7 +252,7 @@ TOWN_SUFFIXES = frozenset(
 DIVISION_SUFFIXES_LONGEST_FIRST = sorted(DIVISION_SUFFIXES, key=len, reverse=True)
 COUNTY_SUFFIXES = frozenset("市 县 区 旗 州 自治县 自治州 自治旗".split())
 # Words a division level stands for alone (`市政府`, `省审改办`, `县委`, `国家统计局`).
-LEVEL_WORDS = "自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 乡 州".split()
+LEVEL_WORDS = frozenset("自治区 自治州 自治县 国家 省 市 县 区 旗 盟 镇 乡 州".split())
 LEVEL_CHARS = "省市县区镇乡州旗盟"
 # After a bare level word these begin another word (`市民`, `县级`, `区域`, `乡镇`), except `市场`/`乡村振兴`.
 LEVEL_NOT_BEFORE_RE = re.compile(
@@ -342,16 +361,18 @@ LOCATION_AFTER = re.compile(r"(?:设立|设置|设有|内|查阅|办理|现场)"
 
 
 def _suffix_alternation(suffixes: dict[str, str]) -> str:
-    """Longest-first alternation of suffixes, each guarded by its not-followed-by alternatives."""
+    """Longest-first alternation of suffixes (grouped by first character), each guarded by its
+    not-followed-by alternatives, behind a look-ahead for their first characters (tried after
+    every character of a lazy core)."""
     parts = []
     for word in sorted(suffixes, key=lambda w: (-len(w), w)):
         guard = suffixes[word]
         alternatives = guard.split("|") if "|" in guard else list(guard)
-        parts.append(re.escape(word) + (f"(?!{'|'.join(alternatives)})" if guard else ""))
-    return "|".join(parts)
+        parts.append((word[0], re.escape(word[1:]) + (f"(?!{'|'.join(alternatives)})" if guard else "")))
+    return _starting_with(_first_chars(suffixes), _grouped_alternation(parts))
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the per-issuer cache
 class AgencyPatterns:
     """Compiled AGENCY rules. Matching is anchored on division suffixes and level words (found by
     one fast regex); the name before an anchor is resolved with set look-ups, the organ after it
@@ -503,6 +524,8 @@ def _department_at(folded: str, m: re.Match) -> tuple[int, int] | None:
 
 def _merge_central_prefix(text: str, spans: list[Span]) -> list[Span]:
     """`国家税务总局` + `佛山市税务局` written together is one organ."""
+    if "总局" not in text:
+        return spans
     merged: list[Span] = []
     for span in spans:
         if merged and merged[-1].end == span.start and merged[-1].text.endswith("总局"):
@@ -517,8 +540,12 @@ def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPattern
     units become known names (`七里乡`, a common word elsewhere) and its full name is matched
     as written (`衡山萱洲国家湿地公园管理处`)."""
     names = title_names(folded)
-    if not names:
-        return patterns
+    return _with_issuer_names(patterns, frozenset(names)) if names else patterns
+
+
+@lru_cache(maxsize=1024)
+def _with_issuer_names(patterns: AgencyPatterns, names: frozenset[str]) -> AgencyPatterns:
+    """``_with_document_names`` for the issuer ``names``, cached: an issuer recurs across its reports."""
     units = {unit for name in names for unit in leading_units(name, patterns.not_names)}
     full = tuple(n for n in names if _organ_suffix(n) or not leading_units(n))
     lengths = _known_lengths(units, patterns.known_lengths)
@@ -539,7 +566,7 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
     chain = folded[head_start:head_end] if named else ""
     tail = patterns.tail.match(folded, head_end)
     organ, core = (tail.group("organ"), tail.group("core")) if tail else (None, "")
-    if organ is not None and not _plausible_organ(organ, core):
+    if organ is not None and core and not _plausible_organ(organ, core):
         organ = None  # `西咸新区门户网站政府`: the organ belongs to another phrase
     if organ is None:
         return (
@@ -552,7 +579,8 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
     if BUILDING_AFTER.match(folded, tail.end()):
         return None  # `在县政府大院设置公开栏`: a place, not the organ
     end = tail.end()
-    if BAD_CORE.search(tail.group("sub")) or _opens_with_verb(folded, tail.end("organ"), patterns):
+    sub = tail.group("sub")
+    if (sub and BAD_CORE.search(sub)) or _opens_with_verb(folded, tail.end("organ"), patterns):
         end = tail.end("organ")  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
     if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, tail.end("organ")):
         # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
@@ -691,7 +719,8 @@ def _level_allowed(folded: str, pos: int, end: int) -> bool:
 
 
 def _plausible_organ(organ: str, core: str) -> bool:
-    """Whether ``core`` + ``organ`` names an organ (`中南街道|认真贯彻落实国务院|办公厅` does not)."""
+    """Whether ``core`` + ``organ`` names an organ (`中南街道|认真贯彻落实国务院|办公厅` does not);
+    an organ without a core always does."""
     if BAD_CORE.search(core) or (organ in ("政府", "人民政府") and core) or CLAUSE_OPENING_RE.match(core):
         return False
     return not (organ == "厅" and core.endswith("大"))
@@ -770,6 +799,7 @@ NAME_OPENING_RE = re.compile(rf"国家|中共|[{CJK}]县|[{CJK}]{{2,6}}?(?:{_alt
 CHAIN_RE = re.compile(rf"(?:[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)}))+")
 
 
+@lru_cache(maxsize=4096)  # an issuer's name recurs in its reports
 def _is_gazetteer_name(name: str) -> bool:
     if len(name) < 3 or NOT_GAZETTEER.search(name) or name in LEVEL_WORDS:
         return False
@@ -1014,7 +1044,7 @@ FIXED_EXPRESSIONS = re.compile(
 COUNT_RE = re.compile(
     r"(?P<num>[0-9一二两三四五六七八九十][0-9,.零〇一二两三四五六七八九十百千]*+)"
     r"(?P<mult1>[ ]?万|[ ]?亿)?(?P<approx>余|多|几)?(?P<mult2>万)?(?P<space>\s{0,3})"
-    rf"(?P<unit>{_alternation(COUNT_UNITS)})"
+    rf"(?P<unit>{_starting_with(_first_chars(COUNT_UNITS), _alternation(COUNT_UNITS))})"
 )
 NUMBER_RE = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
@@ -1049,7 +1079,7 @@ def label_counts(text: str, context: LabelContext) -> list[Span]:
 
 def _is_count(folded: str, m: re.Match) -> bool:
     num, unit, end = m.group("num"), m.group("unit"), m.end()
-    if not NUMBER_RE.fullmatch(num) or _number_value(num) is None:
+    if not _is_number(num):
         return False
     if folded[end : end + 1] and folded[end] in UNIT_NOT_BEFORE.get(unit, ""):
         return False
@@ -1104,6 +1134,12 @@ def _count_attrs(text: str, context: LabelContext, m: re.Match) -> dict[str, Any
     approx = bool(m.group("approx")) or bool(APPROX_BEFORE.search(before))
     unit_start, unit_end = context.original(m.start("unit"), m.end("unit"))
     return {"value": value, "unit": text[unit_start:unit_end], "approx": approx}
+
+
+@lru_cache(maxsize=4096)
+def _is_number(num: str) -> bool:
+    """Whether a numeral run is a well-formed number (`1,465`, `10.2`, `一百零五`; not `2三`, `二二十`)."""
+    return NUMBER_RE.fullmatch(num) is not None and _number_value(num) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -1461,6 +1497,12 @@ def count_links() -> tuple[CountLink, ...]:
     return tuple(links)
 
 
+@lru_cache(maxsize=1)
+def _any_count_link() -> re.Pattern:
+    """All link contexts in one regex: most clauses have none, and one search rules them all out."""
+    return re.compile("|".join(f"(?:{link.context.pattern})" for link in count_links()))
+
+
 CLAUSE_START_RE = re.compile(r"[。;:,\n]")
 
 
@@ -1493,6 +1535,8 @@ def _link_of(folded: str, span: Span, table: dict[str, Any]) -> tuple[str, float
     window_start = max(0, span.start - 60)
     window = folded[window_start : span.start]
     clause = CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
+    if not _any_count_link().search(clause):
+        return None
     for link in count_links():
         if not link.context.search(clause):
             continue
@@ -1576,6 +1620,9 @@ def weak_annotate(
 def resolve_overlaps(found: dict[str, list[Span]], labels: tuple[str, ...]) -> list[Span]:
     """Non-overlapping spans of ``labels``: longer spans first, then by the order of ``labels``."""
     candidates = [s for label in labels for s in found.get(label, [])]
+    by_start = sorted(candidates, key=attrgetter("start"))
+    if all(a.end <= b.start and a.start < b.start for a, b in zip(by_start, by_start[1:])):
+        return by_start  # nothing overlaps (most reports' entities and statements): all are kept
     rank = {label: i for i, label in enumerate(labels)}
     candidates.sort(key=lambda s: (-(s.end - s.start), rank[s.label], s.start))
     taken: list[Span] = []
