@@ -372,7 +372,7 @@ def _suffix_alternation(suffixes: dict[str, str]) -> str:
     return _starting_with(_first_chars(suffixes), _grouped_alternation(parts))
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the per-issuer cache
+@dataclass(frozen=True)
 class AgencyPatterns:
     """Compiled AGENCY rules. Matching is anchored on division suffixes and level words (found by
     one fast regex); the name before an anchor is resolved with set look-ups, the organ after it
@@ -540,12 +540,8 @@ def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPattern
     units become known names (`七里乡`, a common word elsewhere) and its full name is matched
     as written (`衡山萱洲国家湿地公园管理处`)."""
     names = title_names(folded)
-    return _with_issuer_names(patterns, frozenset(names)) if names else patterns
-
-
-@lru_cache(maxsize=1024)
-def _with_issuer_names(patterns: AgencyPatterns, names: frozenset[str]) -> AgencyPatterns:
-    """``_with_document_names`` for the issuer ``names``, cached: an issuer recurs across its reports."""
+    if not names:
+        return patterns
     units = {unit for name in names for unit in leading_units(name, patterns.not_names)}
     full = tuple(n for n in names if _organ_suffix(n) or not leading_units(n))
     lengths = _known_lengths(units, patterns.known_lengths)
@@ -799,7 +795,6 @@ NAME_OPENING_RE = re.compile(rf"国家|中共|[{CJK}]县|[{CJK}]{{2,6}}?(?:{_alt
 CHAIN_RE = re.compile(rf"(?:[{CJK}]{{2,6}}?(?:{_alternation(DIVISION_SUFFIXES)}))+")
 
 
-@lru_cache(maxsize=4096)  # an issuer's name recurs in its reports
 def _is_gazetteer_name(name: str) -> bool:
     if len(name) < 3 or NOT_GAZETTEER.search(name) or name in LEVEL_WORDS:
         return False
