@@ -414,6 +414,23 @@ def test_table_link_contexts(snippet, count_type):
     assert linked[-1].attrs["count_type"] == count_type
 
 
+@pytest.mark.parametrize(
+    ("snippet", "count_type"),
+    [
+        ("全市共受理政府信息公开申请 3119 件，答\n复 1 件", "applications.processed_total.total"),
+        ("政府信息公开行政复\n议 0 件", "review_litigation.review.total"),
+    ],
+)
+def test_table_link_through_a_line_wrapped_inside_the_sentence(snippet, count_type):
+    """PDF text breaks lines inside words; a clause still ends at a line break after punctuation."""
+    spans = label_counts(snippet, make_context(snippet))
+    linked, _ = link_counts(snippet, spans, CHONGQING_TABLES)
+    assert linked[-1].attrs["count_type"] == count_type
+    heading = "三、收到和处理政府信息公开申请情况。\n1 件"
+    linked, _ = link_counts(heading, label_counts(heading, make_context(heading)), CHONGQING_TABLES)
+    assert "count_type" not in linked[-1].attrs
+
+
 def test_table_link_through_the_table_parser():
     tables = pytest.importorskip("xxgk.tables")
     result = tables.parse_tables(CHONGQING)

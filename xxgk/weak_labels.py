@@ -1499,6 +1499,8 @@ def _any_count_link() -> re.Pattern:
 
 
 CLAUSE_START_RE = re.compile(r"[。;:,\n]")
+# A line break between two ideographs is a line wrapped inside a sentence (PDF text: `答\n复3050件`).
+WRAPPED_LINE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]*\n[ \t]*(?=[\u4e00-\u9fff])")
 
 
 def link_counts(
@@ -1529,6 +1531,8 @@ def link_counts(
 def _link_of(folded: str, span: Span, table: dict[str, Any]) -> tuple[str, float | int | None] | None:
     window_start = max(0, span.start - 60)
     window = folded[window_start : span.start]
+    if "\n" in window:
+        window = WRAPPED_LINE_RE.sub("", window)
     clause = CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
     if not _any_count_link().search(clause):
         return None
