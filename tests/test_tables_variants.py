@@ -259,3 +259,38 @@ def test_sub_items_numbered_with_an_ideographic_comma():
     assert row(result, "other.other") == dict(zip(T3_COLUMNS, [108, 2, 0, 0, 0, 0, 110], strict=True))
     assert row(result, "other.fee_unpaid_overdue")["total"] == 6
     assert not any("3、其他" in w for w in result.warnings)
+
+
+# 表三 as PDF row lines (report-variants.md §7.2, [43]): the tall 三、本年度办理结果 cell one character
+# a line, and group labels broken over lines, their pieces on the lines of the rows beside them.
+T3_PDF_ROW_LINES = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 30 5 0 0 6 1 42
+二、上年结转政府信息公开申请数量 3 0 0 0 0 0 3
+三、
+本
+年
+（一）予以公开 12 2 0 0 5 1 20
+（三）不
+予公开
+1.属于国家秘密 2 0 0 0 0 0 2
+度办 （三）不 4.保护第三方合法权益 6 0 0 0 0 0 6
+理
+（四）无 1.本机关不掌握相关政府信息 7 1 0 0 1 0 9
+法提供
+2.没有现成信息需要另行制作 1 0 0 0 0 0 1
+"""
+
+
+def test_pdf_row_lines_with_pieces_of_group_labels_before_the_row_label():
+    result = parse_tables(T3_PDF_ROW_LINES)
+    assert row(result, "denied.third_party_rights") == dict(zip(T3_COLUMNS, [6, 0, 0, 0, 0, 0, 6], strict=True))
+    assert row(result, "unable.not_held") == dict(zip(T3_COLUMNS, [7, 1, 0, 0, 1, 0, 9], strict=True))
+    assert row(result, "unable.needs_creation")["total"] == 1
+    assert row(result, "denied.state_secret")["total"] == 2
+
+
+def test_pieces_that_belong_to_no_group_of_the_row_are_not_skipped():
+    text = T3_PDF_ROW_LINES.replace("（四）无 1.本机关", "（五）无 1.本机关")  # 本机关… is under (四)
+    result = parse_tables(text)
+    assert row(result, "unable.not_held") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert any("1.本机关不掌握" in w for w in result.warnings)

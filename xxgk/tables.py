@@ -57,6 +57,8 @@ _NULLS = frozenset({"", "-", "--", "—", "——", "/", "无", "无。", "\\", 
 _WAN = frozenset({"万元", "(万元)", "(万)", "万"})
 _MAX_GLUE = 3  # characters of junk allowed before a label
 _MAX_LABEL = 60  # characters of a label pieced together from fragments
+_MAX_GROUP_PIECES = 12  # characters of group-label pieces before a 表三 row label on one PDF line
+_OUTER_GROUP = "results"  # 三、本年度办理结果, the tall cell around 表三's result rows
 _GRID_WINDOW = 200  # characters between a grid cell and the next in the document text
 
 
@@ -105,6 +107,7 @@ class Templates:
     applications_columns: list[Column]
     extra_columns: list[tuple[Column, str]]  # (column, standard column it precedes)
     groups: dict[str, Label]
+    group_forms: dict[str, tuple[str, ...]]  # group key → its labels' matching forms
     application_rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
     review_groups: list[str]
     review_columns: list[Column]
@@ -185,6 +188,7 @@ def load_templates() -> Templates:
             for c, e in zip(_columns(apps["extra_columns"]), apps["extra_columns"], strict=True)
         ],
         groups=groups,
+        group_forms={g["key"]: tuple(normalize_label(a) for a in g["labels"]) for g in apps["groups"]},
         application_rows={r["key"]: tuple(r.get("formats", ())) for r in apps["rows"]},
         review_groups=[g["key"] for g in review["groups"]],
         review_columns=_columns(review["columns"]),
@@ -528,6 +532,8 @@ def match_labels(norm: str, templates: Templates) -> tuple[list[Label], str, str
             if labels:
                 prefix = norm[:skip]
                 break
+    if not labels:
+        labels, rest = _after_group_pieces(norm, templates)
     while labels and rest:
         more, more_rest = _prefix(rest, templates)
         if not more:
@@ -548,6 +554,33 @@ def _prefix(norm: str, templates: Templates) -> tuple[list[Label], str]:
         if stripped.startswith(form) and _plausible(form, stripped[len(form) :], labels):
             return labels, stripped[len(form) :]
     return [], ""
+
+
+def _after_group_pieces(norm: str, templates: Templates) -> tuple[list[Label], str]:
+    """A 表三 row label after pieces of the group labels around it, as PDF row lines have them: the
+    tall `三、本年度办理结果` cell one character a line (`度办`), a group label broken over lines
+    (`(四)无` + `法提供` on the next line): `度办(三)不4.保护第三方合法权益`, `(四)无1.本机关不掌握…`.
+    The row is taken only when the pieces before it are pieces of its own groups."""
+    for cut in range(1, min(len(norm) - 1, _MAX_GROUP_PIECES) + 1):
+        labels, rest = _prefix(norm[cut:], templates)
+        is_row = labels and labels[0].table == "applications" and labels[0].kind == "row"
+        if is_row and _pieces_of_groups(norm[:cut], labels[0].key, templates):
+            return labels, rest
+    return [], ""
+
+
+def _pieces_of_groups(pieces: str, row_key: str, templates: Templates) -> bool:
+    """Whether ``pieces`` is a piece of the outer group's label (`度办`) followed by the start of the
+    row's own group label (`(三)不`), either one possibly missing."""
+    outer = templates.group_forms.get(_OUTER_GROUP, ())
+    own = templates.group_forms.get(row_key.partition(".")[0], ()) if "." in row_key else ()
+    for split in range(len(pieces) + 1):
+        head, tail = pieces[:split], pieces[split:]
+        if head and not any(head in form for form in outer):
+            continue
+        if not tail or any(form.startswith(tail) and form != tail for form in own):
+            return True
+    return False
 
 
 def _plausible(form: str, rest: str, labels: list[Label]) -> bool:
