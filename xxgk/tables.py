@@ -108,6 +108,7 @@ class Templates:
     extra_columns: list[tuple[Column, str]]  # (column, standard column it precedes)
     groups: dict[str, Label]
     group_forms: dict[str, tuple[str, ...]]  # group key → its labels' matching forms
+    group_chars: frozenset[str]  # the characters of those forms
     application_rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
     review_groups: list[str]
     review_columns: list[Column]
@@ -189,6 +190,7 @@ def load_templates() -> Templates:
         ],
         groups=groups,
         group_forms={g["key"]: tuple(normalize_label(a) for a in g["labels"]) for g in apps["groups"]},
+        group_chars=frozenset("".join(normalize_label(a) for g in apps["groups"] for a in g["labels"])),
         application_rows={r["key"]: tuple(r.get("formats", ())) for r in apps["rows"]},
         review_groups=[g["key"] for g in review["groups"]],
         review_columns=_columns(review["columns"]),
@@ -562,6 +564,8 @@ def _after_group_pieces(norm: str, templates: Templates) -> tuple[list[Label], s
     (`(四)无` + `法提供` on the next line): `度办(三)不4.保护第三方合法权益`, `(四)无1.本机关不掌握…`.
     The row is taken only when the pieces before it are pieces of its own groups."""
     for cut in range(1, min(len(norm) - 1, _MAX_GROUP_PIECES) + 1):
+        if norm[cut - 1] not in templates.group_chars:
+            break  # cheap: most lines (narrative) open with something else
         labels, rest = _prefix(norm[cut:], templates)
         is_row = labels and labels[0].table == "applications" and labels[0].kind == "row"
         if is_row and _pieces_of_groups(norm[:cut], labels[0].key, templates):
