@@ -409,9 +409,13 @@ def test_table_link_warns_when_narrative_and_table_differ():
     ],
 )
 def test_table_link_contexts(snippet, count_type):
-    spans = label_counts(snippet, make_context(snippet))
-    linked, _ = link_counts(snippet, spans, CHONGQING_TABLES)
-    assert linked[-1].attrs["count_type"] == count_type
+    assert last_count_type(snippet) == count_type
+
+
+def last_count_type(snippet: str) -> str | None:
+    """The table cell the last COUNT of ``snippet`` is linked to (the Chongqing seed's tables)."""
+    linked, _ = link_counts(snippet, label_counts(snippet, make_context(snippet)), CHONGQING_TABLES)
+    return linked[-1].attrs.get("count_type")
 
 
 @pytest.mark.parametrize(
@@ -423,12 +427,8 @@ def test_table_link_contexts(snippet, count_type):
 )
 def test_table_link_through_a_line_wrapped_inside_the_sentence(snippet, count_type):
     """PDF text breaks lines inside words; a clause still ends at a line break after punctuation."""
-    spans = label_counts(snippet, make_context(snippet))
-    linked, _ = link_counts(snippet, spans, CHONGQING_TABLES)
-    assert linked[-1].attrs["count_type"] == count_type
-    heading = "三、收到和处理政府信息公开申请情况。\n1 件"
-    linked, _ = link_counts(heading, label_counts(heading, make_context(heading)), CHONGQING_TABLES)
-    assert "count_type" not in linked[-1].attrs
+    assert last_count_type(snippet) == count_type
+    assert last_count_type("三、收到和处理政府信息公开申请情况。\n1 件") is None
 
 
 def test_table_link_through_the_table_parser():

@@ -176,6 +176,7 @@ def load_templates() -> Templates:
     for row in apps["rows"]:
         label = Label("applications", "row", row["key"], formats=tuple(row.get("formats", ())))
         entries += [(alias, label) for alias in row["labels"]]
+    group_forms = {g["key"]: tuple(normalize_label(a) for a in g["labels"]) for g in apps["groups"]}
     review = data["review_litigation"]
     headings = [(word, table) for table, words in data["headings"].items() for word in words]
     return Templates(
@@ -189,8 +190,8 @@ def load_templates() -> Templates:
             for c, e in zip(_columns(apps["extra_columns"]), apps["extra_columns"], strict=True)
         ],
         groups=groups,
-        group_forms={g["key"]: tuple(normalize_label(a) for a in g["labels"]) for g in apps["groups"]},
-        group_chars=frozenset("".join(normalize_label(a) for g in apps["groups"] for a in g["labels"])),
+        group_forms=group_forms,
+        group_chars=frozenset("".join(f for forms in group_forms.values() for f in forms)),
         application_rows={r["key"]: tuple(r.get("formats", ())) for r in apps["rows"]},
         review_groups=[g["key"] for g in review["groups"]],
         review_columns=_columns(review["columns"]),
