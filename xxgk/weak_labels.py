@@ -62,12 +62,12 @@ def _starting_with(chars: str, pattern: str) -> str:
     return f"(?=[{chars}])(?:{pattern})"
 
 
+LOOKBEHIND_RE = re.compile(r"^\(\?<=[^)]*\)")
+
+
 def _first_chars(patterns: Iterable[str]) -> str:
     """The characters the regex ``patterns`` (literals, possibly behind a look-behind) start with."""
     return "".join(sorted({LOOKBEHIND_RE.sub("", p)[0] for p in patterns}))
-
-
-LOOKBEHIND_RE = re.compile(r"^\(\?<=[^)]*\)")
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -105,8 +105,7 @@ class LabelContext:
 
     def span(self, text: str, start: int, end: int, label: str, **attrs: Any) -> Span:
         """A Span of ``text`` for the ``folded`` range ``[start, end)``."""
-        if self.positions is not None:
-            start, end = self.original(start, end)
+        start, end = self.original(start, end)
         return Span(start, end, label, text[start:end], attrs)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
