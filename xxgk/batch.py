@@ -23,7 +23,7 @@ from typing import Any
 
 from .extraction import RULES_PIPELINE, analyse_rules, build_record, error_record
 from .reading import REPORT_EXTENSIONS, ReadError, iter_records, read_path
-from .records import Document, Grid, ReadFailure
+from .records import Document, Grid, ReadFailure, json_line
 
 RECORD_EXTENSIONS = {".jsonl", ".csv", ".parquet"}
 SYNC_SECONDS = 1.0  # longest time between two fsyncs of the output
@@ -266,7 +266,7 @@ class Written:
 
 
 def written(records: list[dict[str, Any]]) -> list[Written]:
-    return [Written(json.dumps(r, ensure_ascii=False) + "\n", r["id"], r.get("chars", 0), len(r.get("warnings", [])),
+    return [Written(json_line(r) + "\n", r["id"], r.get("chars", 0), len(r.get("warnings", [])),
                     r.get("error")) for r in records]
 
 

@@ -53,6 +53,7 @@ from .batch import (
     task_to_json,
 )
 from .reading import document_from_text
+from .records import json_line
 
 BLOCK_SIZE = 64  # reports per Ray task
 MANIFEST = "manifest.json"
@@ -118,7 +119,7 @@ class ExtractWorker:
                 "id": [r["id"] for r in records],
                 "error": [r.get("error") for r in records],
                 "chars": [r.get("chars", 0) for r in records],
-                "record": [json.dumps(r, ensure_ascii=False) for r in records],
+                "record": [json_line(r) for r in records],
             }
         )
         return pa.table(

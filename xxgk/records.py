@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import orjson
 
 
 @dataclass
@@ -109,3 +112,12 @@ def to_json(record: Any) -> Any:
     if hasattr(record, "__dataclass_fields__"):
         return asdict(record)
     return record
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """``record`` as one compact JSON line (no newline), non-ASCII text as is. orjson writes it;
+    what orjson refuses (an integer beyond 64 bits, a lone surrogate) goes through ``json``."""
+    try:
+        return orjson.dumps(record).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
