@@ -412,6 +412,43 @@ def test_table_link_contexts(snippet, count_type):
     assert last_count_type(snippet) == count_type
 
 
+@pytest.mark.parametrize(
+    ("snippet", "count_type"),
+    [
+        ("收到申请1件,其中1件予以公开", "applications.granted.total"),
+        ("另0件结转下一年处理", "applications.carried_forward.total"),
+        ("0件顺延至下年度办理", "applications.carried_forward.total"),
+    ],
+)
+def test_table_link_context_after_the_count(snippet, count_type):
+    assert last_count_type(snippet) == count_type
+
+
+@pytest.mark.parametrize(
+    ("snippet", "count_type"),
+    [
+        ("被行政复议0件,其中结果维持0件", "review_litigation.review.upheld"),
+        ("被行政复议0件,其中结果维持0件、结果纠正0件、其他结果0件、尚未审结0件", "review_litigation.review.pending"),
+        ("行政复议0件,维持0件,纠正0件", "review_litigation.review.corrected"),
+        ("提起行政诉讼0件,其中结果维持0件", "review_litigation.litigation.upheld"),
+    ],
+)
+def test_table_link_of_a_sub_count_to_the_column_of_its_total(snippet, count_type):
+    assert last_count_type(snippet) == count_type
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "被行政复议0件。结果维持0件",  # another sentence
+        "被申请行政复议0件,已办结1件,维持0件",  # after a count of another cell
+        "收到申请1件,其中结果维持0件",  # no 表四 total before it
+    ],
+)
+def test_a_sub_count_without_its_total_in_the_sentence_is_not_linked(snippet):
+    assert last_count_type(snippet) is None
+
+
 def last_count_type(snippet: str) -> str | None:
     """The table cell the last COUNT of ``snippet`` is linked to (the Chongqing seed's tables)."""
     linked, _ = link_counts(snippet, label_counts(snippet, make_context(snippet)), CHONGQING_TABLES)

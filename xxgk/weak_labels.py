@@ -26,7 +26,7 @@ import re
 import sys
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -1477,27 +1477,68 @@ class CountLink:
     keys: tuple[str, ...]  # first key present in the tables wins
     context: re.Pattern
     sum: bool = False  # the cell is the sum of ``keys``
+    after: re.Pattern | None = None  # the context of a count it follows (`2件结转下一年`)
+    of_total: bool = False  # a column of a total linked before (made by ``ColumnLink.of``)
+
+
+@dataclass(frozen=True)
+class ColumnLink:
+    """A context that names a column of the row of a total linked earlier in the sentence
+    (`被行政复议7件,其中结果维持6件`)."""
+
+    table: str
+    column: str
+    context: re.Pattern
+
+    def of(self, total: CountLink) -> CountLink | None:
+        """The link to this column of ``total``'s row(s); None when ``total`` is no total of the table."""
+        if not total.name.startswith(f"{self.table}.") or not total.name.endswith(".total"):
+            return None
+        keys = tuple(f"{key.rsplit('.', 1)[0]}.{self.column}" for key in total.keys)
+        return CountLink(f"{total.name.rsplit('.', 1)[0]}.{self.column}", keys, self.context, total.sum,
+                         of_total=True)
+
+
+@lru_cache(maxsize=1)
+def _count_link_data() -> dict[str, Any]:
+    return tomllib.loads(resources.files("xxgk").joinpath("templates/count_links.toml").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)
 def count_links() -> tuple[CountLink, ...]:
-    data = tomllib.loads(resources.files("xxgk").joinpath("templates/count_links.toml").read_text("utf-8"))
-    filler = data["filler"]
-    links = []
-    for entry in data["links"]:
-        keys = tuple(entry.get("keys", [entry["name"]]))
-        pattern = re.compile(f"(?:{entry['context']}){filler}$")
-        links.append(CountLink(entry["name"], keys, pattern, entry.get("sum", False)))
-    return tuple(links)
+    data = _count_link_data()
+    return tuple(
+        CountLink(entry["name"], tuple(entry.get("keys", [entry["name"]])), _before(entry["context"], data),
+                  entry.get("sum", False), re.compile(entry["after"]) if "after" in entry else None)
+        for entry in data["links"]
+    )
+
+
+@lru_cache(maxsize=1)
+def column_links() -> tuple[ColumnLink, ...]:
+    data = _count_link_data()
+    return tuple(ColumnLink(e["table"], e["column"], _before(e["context"], data)) for e in data["columns"])
+
+
+def _before(context: str, data: dict[str, Any]) -> re.Pattern:
+    """The pattern of a context that ends a clause right before a count's number."""
+    return re.compile(f"(?:{context}){data['filler']}$")
 
 
 @lru_cache(maxsize=1)
 def _any_count_link() -> re.Pattern:
     """All link contexts in one regex: most clauses have none, and one search rules them all out."""
-    return re.compile("|".join(f"(?:{link.context.pattern})" for link in count_links()))
+    contexts = [link.context for link in count_links()] + [link.context for link in column_links()]
+    return re.compile("|".join(f"(?:{pattern.pattern.removesuffix('$')})" for pattern in contexts))
+
+
+@lru_cache(maxsize=1)
+def _any_after_link() -> re.Pattern:
+    return re.compile("|".join(f"(?:{link.after.pattern})" for link in count_links() if link.after))
 
 
 CLAUSE_START_RE = re.compile(r"[。;:,\n]")
+TOTAL_SENTENCE_END_RE = re.compile(r"[。;!?\n]")  # a total's sub-counts stand before it (`其中:`)
 # A line break between two ideographs is a line wrapped inside a sentence (PDF text: `答\n复3050件`).
 WRAPPED_LINE_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]*\n[ \t]*(?=[\u4e00-\u9fff])")
 
@@ -1512,12 +1553,18 @@ def link_counts(
         return list(counts), []
     folded = fold(text)
     linked, warnings = [], []
+    total: tuple[CountLink, int] | None = None  # the last total linked in the sentence, and its end
     for span in counts:
-        found = _link_of(folded, span, table)
+        if total is not None and not _same_sentence(folded, total[1], span.start):
+            total = None
+        links = _links_of(folded, span, total[0] if total else None)
+        found = next(((link, hit) for link in links if (hit := _cell_of(link, table))), None)
         if found is None:
             linked.append(span)
             continue
-        name, cell = found
+        link, (name, cell) = found
+        if not link.of_total:
+            total = (link, span.end)
         linked.append(Span(span.start, span.end, span.label, span.text, {**span.attrs, "count_type": name}))
         value = span.attrs.get("value")
         if value is None:
@@ -1527,27 +1574,52 @@ def link_counts(
     return linked, warnings
 
 
-def _link_of(folded: str, span: Span, table: dict[str, Any]) -> tuple[str, float | int | None] | None:
-    window_start = max(0, span.start - 60)
-    window = folded[window_start : span.start]
+def _same_sentence(folded: str, end: int, start: int) -> bool:
+    between = folded[end:start]
+    if "\n" in between:
+        between = WRAPPED_LINE_RE.sub("", between)
+    return TOTAL_SENTENCE_END_RE.search(between) is None
+
+
+def _links_of(folded: str, span: Span, total: CountLink | None) -> Iterator[CountLink]:
+    """The links named by the clause before ``span``, then the columns of the ``total`` linked
+    before it in its sentence, then the links named by the words right after it."""
+    clause = _clause_before(folded, span.start)
+    if _any_count_link().search(clause):
+        yield from (link for link in count_links() if link.context.search(clause))
+        if total is not None:
+            yield from (link for c in column_links() if c.context.search(clause) and (link := c.of(total)))
+    rest = _clause_after(folded, span.end)
+    if rest and _any_after_link().match(rest):
+        yield from (link for link in count_links() if link.after and link.after.match(rest))
+
+
+def _clause_before(folded: str, start: int) -> str:
+    window = folded[max(0, start - 60) : start]
     if "\n" in window:
         window = WRAPPED_LINE_RE.sub("", window)
-    clause = CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
-    if not _any_count_link().search(clause):
-        return None
-    for link in count_links():
-        if not link.context.search(clause):
-            continue
-        if link.sum:
-            cells = [_cell(table, key) for key in link.keys]
-            if all(c is not _MISSING for c in cells):
-                numbers = [c for c in cells if c is not None]
-                return link.name, sum(numbers) if len(numbers) == len(cells) else None
-            continue
-        for key in link.keys:
-            cell = _cell(table, key)
-            if cell is not _MISSING:
-                return key, cell
+    return CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
+
+
+def _clause_after(folded: str, end: int) -> str:
+    window = folded[end : end + 30]
+    if "\n" in window:
+        window = WRAPPED_LINE_RE.sub("", window)
+    return CLAUSE_START_RE.split(window, maxsplit=1)[0]
+
+
+def _cell_of(link: CountLink, table: dict[str, Any]) -> tuple[str, float | int | None] | None:
+    """The link's name and table cell (for a sum, the sum of its cells), if the tables have it."""
+    if link.sum:
+        cells = [_cell(table, key) for key in link.keys]
+        if any(c is _MISSING for c in cells):
+            return None
+        numbers = [c for c in cells if c is not None]
+        return link.name, sum(numbers) if len(numbers) == len(cells) else None
+    for key in link.keys:
+        cell = _cell(table, key)
+        if cell is not _MISSING:
+            return key, cell
     return None
 
 
