@@ -1589,8 +1589,8 @@ def _links_of(folded: str, span: Span, total: CountLink | None) -> Iterator[Coun
         yield from (link for link in count_links() if link.context.search(clause))
         if total is not None:
             yield from (link for c in column_links() if c.context.search(clause) and (link := c.of(total)))
-    rest = _clause_after(folded, span.end)
-    if rest and _any_after_link().match(rest):
+    rest = _text_after(folded, span.end)
+    if _any_after_link().match(rest):
         yield from (link for link in count_links() if link.after and link.after.match(rest))
 
 
@@ -1601,11 +1601,11 @@ def _clause_before(folded: str, start: int) -> str:
     return CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
 
 
-def _clause_after(folded: str, end: int) -> str:
+def _text_after(folded: str, end: int) -> str:
+    """The words after a count, lines wrapped inside the sentence joined (no ``after`` context
+    crosses punctuation, so the clause need not be cut)."""
     window = folded[end : end + 30]
-    if "\n" in window:
-        window = WRAPPED_LINE_RE.sub("", window)
-    return CLAUSE_START_RE.split(window, maxsplit=1)[0]
+    return WRAPPED_LINE_RE.sub("", window) if "\n" in window else window
 
 
 def _cell_of(link: CountLink, table: dict[str, Any]) -> tuple[str, float | int | None] | None:
