@@ -64,7 +64,7 @@ def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def run_checks(tables: dict[str, Any], extra: dict[str, Any] | None = None) -> list[Check]:
     """Every declared identity whose cells are all present numbers in ``tables`` (and ``extra``,
     the cells of local subtotal columns and rows), evaluated."""
-    flat = {**flatten(tables), **flatten(extra or {})}
+    flat = _checked_cells(tables, extra or {})
     instances = _instances(flat)
     checks = []
     for identity in load_identities():
@@ -73,6 +73,23 @@ def run_checks(tables: dict[str, Any], extra: dict[str, Any] | None = None) -> l
             if check is not None:
                 checks.append(check)
     return checks
+
+
+@lru_cache(maxsize=1)
+def _checked_tables() -> tuple[str, ...]:
+    """The tables that identities are declared for."""
+    return tuple(dict.fromkeys(identity.table for identity in load_identities()))
+
+
+def _checked_cells(tables: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``{dotted key: value}`` of the tables that identities are declared for (表二 has none), the
+    cells of ``extra`` after those of ``tables`` (and over them, for the same key)."""
+    flat: dict[str, Any] = {}
+    for tree in (tables, extra):
+        for table in _checked_tables():
+            if isinstance(tree.get(table), dict):
+                flat.update(flatten(tree[table], table + "."))
+    return flat
 
 
 def _instances(flat: dict[str, Any]) -> dict[tuple[str, str], dict[str, None]]:

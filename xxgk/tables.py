@@ -86,7 +86,7 @@ class Label:
     leaf: str = ""
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, for the header cache
 class Block:
     item: str
     columns: dict[str, list[Column]]
@@ -1058,8 +1058,10 @@ def _filled(values: list[Cell]) -> bool:
     return any(v.kind != "blank" for v in values)
 
 
+@lru_cache(maxsize=1024)
 def _header_variant(block: Block, header: str) -> str | None:
-    """The format whose column labels the header names most (longer labels first, each used once)."""
+    """The format whose column labels the header names most (longer labels first, each used once).
+    Cached: reports repeat the template's headers."""
     hits: dict[str, set[str]] = {}
     for alias, fmt, column in block.header_labels:
         if alias in header:
