@@ -499,7 +499,7 @@ def _collapse(
 # Rows
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """Cells grouped under one label: its texts (the label and continuations), then its values."""
 
@@ -622,8 +622,8 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
         labels, glued, prefix = _cell_labels(cell.norm, templates)
         if (
             current is not None
-            and not _filled(current.values)
             and (not labels or _completes(current, cell, templates))
+            and not _filled(current.values)
             and _continues(current, cell, templates)
         ):
             current.values.clear()  # blank cells inside a label that goes on are not cells of the row
@@ -633,7 +633,7 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
             continue
         if prefix and current is not None:
             current.runs_on = True
-        current = Row(labels, [cell], glued=glued)
+        current = Row(labels, [cell], [], glued)
         rows.append(current)
     return rows
 
@@ -769,7 +769,7 @@ class Reader:
         self.units: dict[str, str | None] = {}
         self.app_columns: list[Column] = []
         self.standard_columns = {c.key for c in templates.applications_columns}
-        self.rows_seen: set[str] = set()
+        self.rows_seen: dict[str, set[str]] = {"active": set(), "applications": set()}  # row keys
         self.leads: dict[tuple[int, int], frozenset[int]] = {}
 
     def read(self, rows: list[Row]) -> Parsed:
@@ -786,7 +786,7 @@ class Reader:
         """A table whose row labels came without any number (an image, or values lost) has no
         cells; say so, so that its absence is not silent."""
         for table in ("active", "applications"):
-            seen = [k for k in self.rows_seen if k.startswith(table + ".")]
+            seen = self.rows_seen[table]
             if len(seen) >= 2 and not self.has_rows(table) and table not in self.out.warnings:
                 self.out.warn(table, f"{len(seen)} row labels without numbers (the table may be an image)")
 
@@ -795,7 +795,7 @@ class Reader:
         for table in ("active", "applications"):
             if not self.has_rows(table):
                 continue
-            missing = [key for key in self.expected_rows(table) if f"{table}.{key}" not in self.rows_seen]
+            missing = [key for key in self.expected_rows(table) if key not in self.rows_seen[table]]
             if missing:
                 names = (
                     ", ".join(missing)
@@ -875,7 +875,7 @@ class Reader:
             if _filled(row.values):
                 self.out.warn("active", f"numbers after {_show(row)} belong to no row; left out")
             return
-        self.rows_seen.add(f"active.{label.key}")
+        self.rows_seen["active"].add(label.key)
         block = self.t.blocks[label.block]
         variant = self.variant(block, row)
         if variant is None and not _filled(row.values) and not row.glued:
@@ -922,7 +922,7 @@ class Reader:
             self.header += row.label_text
             self.app_columns = self.applications_columns(self.header)
             return
-        self.rows_seen.add(f"applications.{label.key}")
+        self.rows_seen["applications"].add(label.key)
         if not row.values and not row.glued:
             return
         if label.kind == "group":
@@ -944,10 +944,8 @@ class Reader:
                 continue
             prefix = f"applications.{group.leaf}."
             leaf_cells = [k for k in self.out.cells if k.startswith(prefix)]
-            children = [
-                k for k in self.rows_seen if k.startswith(f"applications.{group.key}.") and k != prefix[:-1]
-            ]
-            if children:
+            children = (k for k in self.rows_seen["applications"] if k.startswith(group.key + "."))
+            if any(k != group.leaf for k in children):
                 for key in leaf_cells:
                     subtotal = f"applications.{group.key}.subtotal.{key[len(prefix) :]}"
                     self.out.extra[subtotal] = self.out.cells.pop(key)
