@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -387,23 +388,7 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     between a row's last number and the next label) become blank cells.
     ``folded`` is ``fold(text)`` when the caller has it."""
     folded = fold(text) if folded is None else folded
-    # Lines are cut from the folded text (fold keeps every character in place, line breaks too);
-    # a line's layout becomes cells once the separator lines of the whole text are counted.
-    lines: list[tuple[_Layout, int, int]] = []  # (layout, separator lines before, start)
-    spacing: Counter[int] = Counter()  # separator lines before each short one-cell line
-    gap, pos = 0, 0
-    for line in folded.split("\n"):
-        layout = _line_layout(line)
-        if layout is None:
-            gap += 1
-        elif layout.pieces:
-            lines.append((layout, gap, pos))
-            if layout.short:
-                spacing[gap] += 1
-            gap = 0
-        pos += len(line) + 1
-    usual = spacing.most_common(1)[0][0] if spacing else 0
-    row_gap = _row_gap(lines, usual)
+    lines, usual, row_gap = _text_lines(folded)
     out: list[Cell] = []
     for layout, gap, start in lines:
         expected = row_gap if layout.opens_with_text else usual
@@ -417,18 +402,34 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     return out
 
 
+def _text_lines(folded: str) -> tuple[list[tuple[_Layout, int, int]], int, int]:
+    """The lines of a (folded) text that hold cells, as (layout, separator lines before, start),
+    the usual count of separator lines before a short one-cell line, and that between a row's last
+    number and the next label: a layout that ends every row with a separator line (``|``) must
+    not get a blank cell there. Lines are cut from the folded text (fold keeps every character in
+    place, line breaks too)."""
+    lines: list[tuple[_Layout, int, int]] = []
+    spacing: Counter[int] = Counter()
+    row_gaps: Counter[int] = Counter()
+    gap, pos, ends_with_number = 0, 0, False
+    for line in folded.split("\n"):
+        layout = _line_layout(line)
+        if layout is None:
+            gap += 1
+        elif layout.pieces:
+            lines.append((layout, gap, pos))
+            if layout.short:
+                spacing[gap] += 1
+            if ends_with_number and layout.opens_with_text:
+                row_gaps[gap] += 1
+            gap, ends_with_number = 0, layout.ends_with_number
+        pos += len(line) + 1
+    usual = spacing.most_common(1)[0][0] if spacing else 0
+    return lines, usual, max(usual, row_gaps.most_common(1)[0][0]) if row_gaps else usual
+
+
 _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blank piece of a line)
 _ROW_END = "\n$"  # ``Cell.norm`` of the usual separator lines at a row's end (Reader decides)
-
-
-def _row_gap(lines: list[tuple[_Layout, int, int]], usual: int) -> int:
-    """The usual count of separator lines between a row's last number and the next label: a
-    layout that ends every row with a separator line (``|``) must not get a blank cell there."""
-    gaps: Counter[int] = Counter()
-    for (layout, gap, _), (before, _, _) in zip(lines[1:], lines):
-        if layout.opens_with_text and before.ends_with_number:
-            gaps[gap] += 1
-    return max(usual, gaps.most_common(1)[0][0]) if gaps else usual
 
 
 def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
@@ -696,14 +697,17 @@ class Parsed:
         return sum(key.startswith(table + ".") for key in self.cells)
 
 
-def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> list[Cell] | None:
+def fit(
+    values: list[Cell], size: int, leads: Callable[[int, int], frozenset[int]] | None = None
+) -> list[Cell] | None:
     """The row's cells in template order when their count fits, else None. Blanks at the ends of a
     row count only where they are needed to make the count fit (a row separator, or the rest of a
     spanned label cell); blanks between numbers are cells, so ``size`` numbers with a blank among
     them are one number too many. A blank made of separator lines after the label is never skipped
     (it is an empty cell of a one-cell-per-line table). Of the runs of ``size`` cells that hold
     every number, the only one is taken; where blanks at both ends leave several, the one that
-    starts where the table's full rows of the same length start (``leads``), else none."""
+    starts where the table's full rows of the same length start (``leads`` of the row's length
+    and ``size``, asked only then), else none."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
         interior = filled[-1] - filled[0] + 1 > size  # a blank between the first and last number
@@ -717,7 +721,8 @@ def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> l
         if filled[-1] < start + size <= len(values):
             starts.append(start)
     if len(starts) > 1:
-        starts = [start for start in starts if start in leads]
+        found = leads(len(values), size) if leads else frozenset()
+        starts = [start for start in starts if start in found]
     return values[starts[0] : starts[0] + size] if len(starts) == 1 else None
 
 
@@ -726,7 +731,7 @@ def _resolve_row_ends(rows: list[Row]) -> None:
     cells only where rows with every cell filled, as many cells as that would make, end without
     them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
     dropped."""
-    ending = [row for row in rows if row.values and any(v.norm == _ROW_END for v in row.values)]
+    ending = [row for row in rows if row.values and row.values[-1].norm == _ROW_END]  # a label follows them
     if not ending:  # the usual case: no layout that ends rows with separator lines
         return
     full_ends: dict[int, Counter[bool]] = {}
@@ -770,17 +775,25 @@ class Reader:
         self.app_columns: list[Column] = []
         self.standard_columns = {c.key for c in templates.applications_columns}
         self.rows_seen: dict[str, set[str]] = {"active": set(), "applications": set()}  # row keys
-        self.leads: dict[tuple[int, int], frozenset[int]] = {}
+        self.rows: list[Row] = []
 
     def read(self, rows: list[Row]) -> Parsed:
         _resolve_row_ends(rows)
-        self.leads = _row_layouts(rows)
+        self.rows = rows
         for row in rows:
             self.read_row(row)
         self.finish_applications()
         self.warn_missing_rows()
         self.warn_labels_only()
         return self.out
+
+    @cached_property
+    def layouts(self) -> dict[tuple[int, int], frozenset[int]]:
+        """``_row_layouts`` of the rows, worked out when a row first needs them (few do)."""
+        return _row_layouts(self.rows)
+
+    def leads(self, cells: int, values: int) -> frozenset[int]:
+        return self.layouts.get((cells, values), frozenset())
 
     def warn_labels_only(self) -> None:
         """A table whose row labels came without any number (an image, or values lost) has no
@@ -984,7 +997,7 @@ class Reader:
                 return [_glued_cell(row)]
             self.out.warn(table, f"row {_show(row)}: cells glued together ({row.glued!r}); cells left out")
             return None
-        cells = fit(row.values, size, self.leads.get((len(row.values), size), frozenset()))
+        cells = fit(row.values, size, self.leads)
         if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
             if count:
