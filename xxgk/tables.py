@@ -409,8 +409,8 @@ def _text_lines(folded: str) -> tuple[list[tuple[_Layout, int, int]], int, int]:
     not get a blank cell there. Lines are cut from the folded text (fold keeps every character in
     place, line breaks too)."""
     lines: list[tuple[_Layout, int, int]] = []
-    spacing: Counter[int] = Counter()
-    row_gaps: Counter[int] = Counter()
+    spacing: list[int] = []
+    row_gaps: list[int] = []
     gap, pos, ends_with_number = 0, 0, False
     for line in folded.split("\n"):
         layout = _line_layout(line)
@@ -419,13 +419,17 @@ def _text_lines(folded: str) -> tuple[list[tuple[_Layout, int, int]], int, int]:
         elif layout.pieces:
             lines.append((layout, gap, pos))
             if layout.short:
-                spacing[gap] += 1
+                spacing.append(gap)
             if ends_with_number and layout.opens_with_text:
-                row_gaps[gap] += 1
+                row_gaps.append(gap)
             gap, ends_with_number = 0, layout.ends_with_number
         pos += len(line) + 1
-    usual = spacing.most_common(1)[0][0] if spacing else 0
-    return lines, usual, max(usual, row_gaps.most_common(1)[0][0]) if row_gaps else usual
+    usual = _commonest(spacing) if spacing else 0
+    return lines, usual, max(usual, _commonest(row_gaps)) if row_gaps else usual
+
+
+def _commonest(counts: list[int]) -> int:
+    return Counter(counts).most_common(1)[0][0]
 
 
 _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blank piece of a line)
