@@ -1107,12 +1107,11 @@ def _show(row: Row) -> str:
 
 def parse_tables(text: str, grids: list[Grid] | None = None) -> TableResult:
     """Tables 二/三/四 of a report, each from ``grids`` or from ``text``, whichever gives it more cells."""
+    in_text = _may_hold_table(text)
+    if not in_text and not grids:
+        return TableResult()  # cheap: most texts hold no table
     templates = load_templates()
-    parsed = Parsed()
-    if _RAW_ANCHOR.search(text) or PINYIN.search(text):
-        folded = fold(text)
-        if _has_anchor(folded):
-            parsed = _read(text_cells(text, folded), templates)
+    parsed = _read(text_cells(text, fold(text)), templates) if in_text else Parsed()
     if grids:
         from_grids = _read(grid_cells(grids, text), templates)
         for table in from_grids.tables():
@@ -1125,8 +1124,14 @@ def _read(cells: list[Cell], templates: Templates) -> Parsed:
     return Reader(templates).read(group_rows(cells, templates))
 
 
+def _may_hold_table(text: str) -> bool:
+    """Whether a text can hold a table at all: a cheap test before the real work. The anchors as
+    written turn most texts away before they are folded."""
+    return bool(_RAW_ANCHOR.search(text) or PINYIN.search(text)) and _has_anchor(fold(text))
+
+
 def _has_anchor(folded: str) -> bool:
-    """Whether a (folded) text can hold a table at all: a cheap test before the real work."""
+    """Whether a (folded) text has one of the anchors, with or without its pinyin glosses."""
     if any(anchor in folded for anchor in _ANCHORS):
         return True
     return bool(PINYIN.search(folded)) and any(a in PINYIN.sub("", folded) for a in _ANCHORS)
