@@ -698,7 +698,8 @@ class Parsed:
         return {key.split(".", 1)[0] for key in self.cells}
 
     def count(self, table: str) -> int:
-        return sum(key.startswith(table + ".") for key in self.cells)
+        prefix = table + "."
+        return sum(key.startswith(prefix) for key in self.cells)
 
 
 def fit(
@@ -880,7 +881,8 @@ class Reader:
             self.enter("")
 
     def has_rows(self, table: str) -> bool:
-        return any(key.startswith(table + ".") for key in self.out.cells)
+        prefix = table + "."
+        return any(key.startswith(prefix) for key in self.out.cells)
 
     # 表二 -------------------------------------------------------------------------------------
 
@@ -902,10 +904,9 @@ class Reader:
             return
         self.out.formats.setdefault("active", set()).add(variant)
         self.header = ""
-        columns = block.columns[variant]
+        columns, unit = block.columns[variant], self.units.get(block.item)
         for column, cell in self.row_cells(row, "active", columns):
-            key = f"active.{label.key}.{column.key}"
-            self.store(key, cell, column, self.units.get(block.item))
+            self.store(f"active.{label.key}.{column.key}", cell, column, unit)
 
     def variant(self, block: Block, row: Row) -> str | None:
         """The format whose columns a 表二 block follows: from its header, else from an earlier
@@ -956,6 +957,8 @@ class Reader:
     def finish_applications(self) -> None:
         """A group label with numbers is the group's leaf row only while the group has no sub-rows
         (2019 (六)其他处理); with sub-rows its numbers are a subtotal."""
+        if not self.rows_seen["applications"]:  # cheap: no row, so no leaf cells either
+            return
         for group in self.t.groups.values():
             if not group.leaf:
                 continue
@@ -1025,22 +1028,21 @@ class Reader:
     def value(self, key: str, cell: Cell, column: Column, unit: str | None) -> Any:
         if cell.kind in ("blank", "null"):
             return None
-        table = key.partition(".")[0]
         if cell.kind == "bad":
-            self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a number; cell left out")
+            self.warn_cell(key, f"{cell.raw.strip()!r} is not a number; cell left out")
             return _BAD
         value = cell.value
         if cell.sign in ("-", "--", "减"):
             if not column.signed:
-                self.out.warn(table, f"{key}: negative {cell.raw.strip()!r} in a count column; cell left out")
+                self.warn_cell(key, f"negative {cell.raw.strip()!r} in a count column; cell left out")
                 return _BAD
             if cell.sign == "--":
-                self.out.warn(table, f"{key}: {cell.raw.strip()!r} read as a negative change")
+                self.warn_cell(key, f"{cell.raw.strip()!r} read as a negative change")
             value = -value
         if column.money:
             return self.money(key, cell, float(value), cell.unit or unit)
         if cell.unit in _WAN or cell.unit == "元" or isinstance(value, float):
-            self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a count; cell left out")
+            self.warn_cell(key, f"{cell.raw.strip()!r} is not a count; cell left out")
             return _BAD
         return value
 
@@ -1048,11 +1050,14 @@ class Reader:
         if unit in _WAN:
             return value
         if unit == "元":
-            self.out.warn("active", f"{key}: {cell.raw.strip()!r} given in 元, converted to 万元")
+            self.warn_cell(key, f"{cell.raw.strip()!r} given in 元, converted to 万元")
             return value / 10000
         if value:
-            self.out.warn("active", f"{key}: {cell.raw.strip()!r} has no unit; kept as written")
+            self.warn_cell(key, f"{cell.raw.strip()!r} has no unit; kept as written")
         return value
+
+    def warn_cell(self, key: str, message: str) -> None:
+        self.out.warn(key.partition(".")[0], f"{key}: {message}")
 
 
 _BAD = object()
