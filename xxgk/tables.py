@@ -278,11 +278,20 @@ def _is_value_word(text: str) -> bool:
 
 
 class _Piece(NamedTuple):
-    """A cell of a line, by offsets into the line, and what its text says."""
+    """A cell of a line, by offsets into the line, and what its text says (the fields of its
+    ``_Reading``, flat, as a text's cells are made from them)."""
 
     start: int
     end: int
-    reading: _Reading
+    kind: str
+    value: float | int | None
+    unit: str | None
+    sign: str | None
+    norm: str
+
+
+def _piece(start: int, end: int, reading: _Reading) -> _Piece:
+    return _Piece(start, end, *reading)
 
 
 _BLANK = _Reading("blank")
@@ -295,7 +304,7 @@ def _split_piece(line: str, start: int, end: int) -> list[_Piece]:
         return []
     if not _SPACE.search(piece):
         s = line.index(piece, start)
-        return [_Piece(s, s + len(piece), _reading(piece))]
+        return [_piece(s, s + len(piece), _reading(piece))]
     words = [
         (m.start(), m.end()) for m in _WORD.finditer(line, start, end) if m.group() not in ("?", "\ufffd")
     ]
@@ -307,8 +316,8 @@ def _split_piece(line: str, start: int, end: int) -> list[_Piece]:
     cells = []
     if first_value > 0:
         s, e = words[0][0], words[first_value - 1][1]
-        cells.append(_Piece(s, e, _reading(line[s:e])))
-    cells += [_Piece(s, e, _reading(line[s:e])) for s, e in words[first_value:]]
+        cells.append(_piece(s, e, _reading(line[s:e])))
+    cells += [_piece(s, e, _reading(line[s:e])) for s, e in words[first_value:]]
     return cells
 
 
@@ -333,7 +342,7 @@ def _line_layout(line: str) -> _Layout | None:
         return None
     return _Layout(
         pieces,
-        bool(pieces) and pieces[0].reading.kind == "text",
+        bool(pieces) and pieces[0].kind == "text",
         _ends_with_number(pieces),
         len(pieces) == 1 and pieces[0].end - pieces[0].start <= 30,
     )
@@ -342,8 +351,8 @@ def _line_layout(line: str) -> _Layout | None:
 def _ends_with_number(pieces: tuple[_Piece, ...]) -> bool:
     """Whether the last cell that is not blank is a number."""
     for piece in reversed(pieces):
-        if piece.reading.kind != "blank":
-            return piece.reading.kind == "num"
+        if piece.kind != "blank":
+            return piece.kind == "num"
     return False
 
 
@@ -362,7 +371,7 @@ def _line_pieces(line: str) -> tuple[_Piece, ...] | None:
         return ()
     if "|" not in stripped and not _SPACE.search(stripped):  # one cell
         s = line.index(stripped)
-        return (_Piece(s, s + len(stripped), _reading(stripped)),)
+        return (_piece(s, s + len(stripped), _reading(stripped)),)
     # ``|`` separates cells (``||`` is a spanned cell's filler); without it, a tab does, as a
     # table copied from a web page gives (``\t\t`` is an empty cell)
     separator = "|" if "|" in line else "\t"
@@ -375,11 +384,11 @@ def _line_pieces(line: str) -> tuple[_Piece, ...] | None:
         if piece.strip():
             cells += _split_piece(line, pos, piece_end)
         elif piece or separator == "\t":
-            cells.append(_Piece(pos, pos, _BLANK))
+            cells.append(_piece(pos, pos, _BLANK))
         pos = piece_end + 1
-    first_text = next((i for i, c in enumerate(cells) if c.reading.kind == "text"), None)
+    first_text = next((i for i, c in enumerate(cells) if c.kind == "text"), None)
     if first_text:  # blank pieces before a label on its line are spanned label cells
-        cells = [c for c in cells[:first_text] if c.reading.kind != "blank"] + cells[first_text:]
+        cells = [c for c in cells[:first_text] if c.kind != "blank"] + cells[first_text:]
     return tuple(cells)
 
 
@@ -396,9 +405,9 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
             out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
         if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
             out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
-        for a, b, r in layout.pieces:
+        for a, b, kind, value, unit, sign, norm in layout.pieces:
             a, b = start + a, start + b
-            out.append(Cell(r.kind, text[a:b], a, b, r.value, r.unit, r.sign, r.norm))
+            out.append(Cell(kind, text[a:b], a, b, value, unit, sign, norm))
     return out
 
 
