@@ -672,9 +672,10 @@ _REVIEW_START = Label("review_litigation", "start")
 def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
     """Whether a text that names a label on its own (``不予公开``) is the end of a short unlabelled
     fragment before it (``(三)``), the two naming a label together."""
-    if row is None or row.labels or len(row.label_text) > _MAX_GLUE + 3:
+    if row is None or row.labels:
         return False
-    return bool(match_labels(row.label_text + cell.norm, templates)[0])
+    fragment = row.label_text
+    return len(fragment) <= _MAX_GLUE + 3 and bool(match_labels(fragment + cell.norm, templates)[0])
 
 
 def _continues(row: Row, cell: Cell, templates: Templates) -> bool:
@@ -879,6 +880,8 @@ class Reader:
                 self.app_columns = self.applications_columns("")
 
     def read_unlabelled(self, row: Row) -> None:
+        if not self.context:  # outside the tables
+            return
         text = row.label_text
         if self.context in ("active", "applications") and not self.has_rows(self.context):
             self.header += text
@@ -1161,15 +1164,13 @@ def _replace_table(target: Parsed, source: Parsed, table: str) -> None:
 
 
 def _result(parsed: Parsed) -> TableResult:
-    result = TableResult()
+    result = TableResult(tables=_nested(parsed.cells), extra=_nested(parsed.extra))
     for key, (value, cell) in parsed.cells.items():
         raw = cell.raw.strip()
-        _put(result.tables, key, value)
         result.evidence[key] = CellEvidence(raw, cell.start, cell.end)
         if value is None:
             result.tables_raw[key] = raw
-    for key, (value, cell) in parsed.extra.items():
-        _put(result.extra, key, value)
+    for key, (_, cell) in parsed.extra.items():
         result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
     if result.tables or result.extra:  # else no format, and no identity to check
         formats = set().union(*parsed.formats.values())
@@ -1179,11 +1180,20 @@ def _result(parsed: Parsed) -> TableResult:
     return result
 
 
-def _put(tree: dict[str, Any], key: str, value: Any) -> None:
-    path, last = _key_path(key)
-    for part in path:
-        tree = tree.setdefault(part, {})
-    tree[last] = value
+def _nested(cells: dict[str, tuple[Any, Cell]]) -> dict[str, Any]:
+    """The cells' values by dotted key as nested dicts; the cells of a row follow each other, so
+    their parent is looked up once."""
+    tree: dict[str, Any] = {}
+    parent, node = (), tree
+    for key, (value, _) in cells.items():
+        path, last = _key_path(key)
+        if path != parent:
+            node = tree
+            for part in path:
+                node = node.setdefault(part, {})
+            parent = path
+        node[last] = value
+    return tree
 
 
 @lru_cache(maxsize=4096)
