@@ -400,15 +400,20 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     lines, usual, row_gap = _text_lines(folded)
     out: list[Cell] = []
     for layout, gap, start in lines:
-        expected = row_gap if layout.opens_with_text else usual
-        if gap > expected:
-            out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
-        if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
-            out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
+        if gap > usual:  # blank cells only past the usual spacing (the row gap is never below it)
+            expected = row_gap if layout.opens_with_text else usual
+            if gap > expected:
+                out += _blanks(gap - expected, start, _GAP)
+            if expected > usual:  # the row's end: a separator, or its last cells empty
+                out += _blanks(min(gap, expected) - usual, start, _ROW_END)
         for a, b, kind, value, unit, sign, norm in layout.pieces:
             a, b = start + a, start + b
             out.append(Cell(kind, text[a:b], a, b, value, unit, sign, norm))
     return out
+
+
+def _blanks(count: int, at: int, norm: str) -> list[Cell]:
+    return [Cell("blank", "", at, at, norm=norm) for _ in range(count)]
 
 
 def _text_lines(folded: str) -> tuple[list[tuple[_Layout, int, int]], int, int]:
