@@ -93,10 +93,14 @@ class Block:
     columns: dict[str, list[Column]]
     rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
     header_labels: list[tuple[str, str, str]] = field(init=False)  # (label, format, column), longest first
+    format_rows: dict[str, list[str]] = field(init=False)  # format → keys of the rows it has
 
     def __post_init__(self) -> None:
         labels = [(alias, f, c.key) for f, cols in self.columns.items() for c in cols for alias in c.labels]
         self.header_labels = sorted(labels, key=lambda x: -len(x[0]))
+        self.format_rows = {
+            f: [key for key, only in self.rows.items() if not only or f in only] for f in self.columns
+        }
 
 
 @dataclass(eq=False)  # hashed by identity, for the label cache
@@ -852,8 +856,7 @@ class Reader:
             fmt = self.variants.get(block.item) or (
                 next(iter(active_formats)) if len(active_formats) == 1 else ""
             )
-            if fmt in block.columns:
-                expected += [key for key, only in block.rows.items() if not only or fmt in only]
+            expected += block.format_rows.get(fmt, [])
         return expected
 
     def read_row(self, row: Row) -> None:
