@@ -531,6 +531,7 @@ class Row:
     values: list[Cell] = field(default_factory=list)
     glued: str = ""  # digits stuck to the label (``规章000``)
     runs_on: bool = False  # the row's numbers run into the next label (``0二、…``)
+    filled: bool = False  # a value that is not blank
 
     @property
     def label_text(self) -> str:
@@ -641,12 +642,14 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
                 current = Row([], [])
                 rows.append(current)
             current.values.append(cell)
+            if cell.kind != "blank":
+                current.filled = True
             continue
         labels, glued, prefix = _cell_labels(cell.norm, templates)
         if (
             current is not None
             and (not labels or _completes(current, cell, templates))
-            and not _filled(current.values)
+            and not current.filled
             and _continues(current, cell, templates)
         ):
             current.values.clear()  # blank cells inside a label that goes on are not cells of the row
@@ -911,13 +914,13 @@ class Reader:
             if label.kind == "caption":
                 self.header = ""
             self.header += row.label_text
-            if _filled(row.values):
+            if row.filled:
                 self.out.warn("active", f"numbers after {_show(row)} belong to no row; left out")
             return
         self.rows_seen["active"].add(label.key)
         block = self.t.blocks[label.block]
         variant = self.variant(block, row)
-        if variant is None and not _filled(row.values) and not row.glued:
+        if variant is None and not row.filled and not row.glued:
             return
         if variant is None:
             self.out.warn("active", f"row {_show(row)}: cannot tell which format's columns the block has")
@@ -996,7 +999,7 @@ class Reader:
 
     def read_review(self, row: Row) -> None:
         size = len(self.t.review_groups) * len(self.t.review_columns)
-        if not _filled(row.values):
+        if not row.filled:
             self.out.warn("review_litigation", "header without numbers")
             return
         keys = [f"review_litigation.{g}.{c.key}" for g in self.t.review_groups for c in self.t.review_columns]
@@ -1092,10 +1095,6 @@ def _glued_cell(row: Row) -> Cell:
             end = text.start + len(raw)
             return classify(raw[-len(row.glued) :], end - len(row.glued), end)
     return classify(row.glued)
-
-
-def _filled(values: list[Cell]) -> bool:
-    return any(v.kind != "blank" for v in values)
 
 
 @lru_cache(maxsize=1024)
