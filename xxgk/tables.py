@@ -447,7 +447,8 @@ def _text_lines(folded: str) -> tuple[list[tuple[_Layout, int, int]], int, int]:
 
 
 def _commonest(counts: list[int]) -> int:
-    return Counter(counts).most_common(1)[0][0]
+    """The most frequent of ``counts`` (a few distinct values), the first seen among equals."""
+    return max(dict.fromkeys(counts), key=counts.count)
 
 
 _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blank piece of a line)
@@ -648,8 +649,8 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
         labels, glued, prefix = _cell_labels(cell.norm, templates)
         if (
             current is not None
-            and (not labels or _completes(current, cell, templates))
             and not current.filled
+            and (not labels or _completes(current, cell, templates))
             and _continues(current, cell, templates)
         ):
             current.values.clear()  # blank cells inside a label that goes on are not cells of the row
