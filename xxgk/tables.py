@@ -694,10 +694,10 @@ def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
 def _continues(row: Row, cell: Cell, templates: Templates) -> bool:
     """Whether a text goes on with the row's label: header cells after 表四's start; pieces of a
     label broken over lines (an unlabelled row only while it is short: ``三、`` ``本`` ``年``…)."""
-    if row.first("start"):
-        return set(cell.norm) <= templates.review_chars
     if not row.labels:
         return sum(len(c.norm) for c in row.texts) + len(cell.norm) <= _MAX_LABEL
+    if row.first("start"):
+        return set(cell.norm) <= templates.review_chars
     return not row.first("heading")
 
 
@@ -894,14 +894,14 @@ class Reader:
     def read_unlabelled(self, row: Row) -> None:
         if not self.context:  # outside the tables
             return
-        text = row.label_text
-        if self.context in ("active", "applications") and not self.has_rows(self.context):
+        text, has_rows = row.label_text, self.has_rows(self.context)
+        if self.context in ("active", "applications") and not has_rows:
             self.header += text
             if self.context == "applications":
                 self.app_columns = self.applications_columns(self.header)
         elif self.context in ("active", "applications") and row.values and text:
             self.out.warn(self.context, f"row {_show(row)} is not in the template; its cells are left out")
-        elif self.context and len(text) > 60 and self.has_rows(self.context):
+        elif len(text) > 60 and has_rows:
             self.enter("")
 
     def has_rows(self, table: str) -> bool:
