@@ -905,6 +905,9 @@ class Reader:
             self.enter("")
 
     def has_rows(self, table: str) -> bool:
+        """Whether the table has cells (cheap where none of its rows was seen: then it has none)."""
+        if not self.rows_seen.get(table, True):
+            return False
         prefix = table + "."
         return any(key.startswith(prefix) for key in self.out.cells)
 
