@@ -759,7 +759,8 @@ def _resolve_row_ends(rows: list[Row]) -> None:
     cells only where rows with every cell filled, as many cells as that would make, end without
     them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
     dropped."""
-    ending = [row for row in rows if row.values and row.values[-1].norm == _ROW_END]  # a label follows them
+    # (row-end blanks stand last in their row: the next row's label follows them)
+    ending = [row for row in rows if row.values and row.values[-1].norm == _ROW_END]
     if not ending:  # the usual case: no layout that ends rows with separator lines
         return
     full_ends: dict[int, Counter[bool]] = {}
@@ -821,6 +822,7 @@ class Reader:
         return _row_layouts(self.rows)
 
     def leads(self, cells: int, values: int) -> frozenset[int]:
+        """Where the values of full rows of ``cells`` cells, ``values`` of them values, start."""
         return self.layouts.get((cells, values), frozenset())
 
     def warn_labels_only(self) -> None:
