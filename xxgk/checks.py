@@ -15,6 +15,7 @@ from typing import Any
 from .records import Check
 
 _TOLERANCE = 1e-6
+_TERMS = {"column": "row", "row": "column"}  # what an identity's terms are, by what it runs over
 _NUMBERS = (int, float)
 
 
@@ -64,15 +65,34 @@ def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def run_checks(tables: dict[str, Any], extra: dict[str, Any] | None = None) -> list[Check]:
     """Every declared identity whose cells are all present numbers in ``tables`` (and ``extra``,
     the cells of local subtotal columns and rows), evaluated."""
-    flat = {**flatten(tables), **flatten(extra or {})}
+    flat = _checked_cells(tables, extra or {})
     instances = _instances(flat)
     checks = []
     for identity in load_identities():
+        if identity.left[0] not in instances.get((identity.table, _TERMS[identity.each]), ()):
+            continue  # cheap: no instance has its first cell
         for instance in instances.get((identity.table, identity.each), ()):
             check = _evaluate(identity, instance, flat)
             if check is not None:
                 checks.append(check)
     return checks
+
+
+@lru_cache(maxsize=1)
+def _checked_tables() -> tuple[str, ...]:
+    """The tables that identities are declared for."""
+    return tuple(dict.fromkeys(identity.table for identity in load_identities()))
+
+
+def _checked_cells(tables: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``{dotted key: value}`` of the tables that identities are declared for (表二 has none), the
+    cells of ``extra`` after those of ``tables`` (and over them, for the same key)."""
+    flat: dict[str, Any] = {}
+    for tree in (tables, extra):
+        for table in _checked_tables():
+            if isinstance(tree.get(table), dict):
+                flat.update(flatten(tree[table], table + "."))
+    return flat
 
 
 def _instances(flat: dict[str, Any]) -> dict[tuple[str, str], dict[str, None]]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -86,16 +87,20 @@ class Label:
     leaf: str = ""
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, for the header cache
 class Block:
     item: str
     columns: dict[str, list[Column]]
     rows: dict[str, tuple[str, ...]]  # row key → formats it exists in (empty: all)
     header_labels: list[tuple[str, str, str]] = field(init=False)  # (label, format, column), longest first
+    format_rows: dict[str, list[str]] = field(init=False)  # format → keys of the rows it has
 
     def __post_init__(self) -> None:
         labels = [(alias, f, c.key) for f, cols in self.columns.items() for c in cols for alias in c.labels]
         self.header_labels = sorted(labels, key=lambda x: -len(x[0]))
+        self.format_rows = {
+            f: [key for key, only in self.rows.items() if not only or f in only] for f in self.columns
+        }
 
 
 @dataclass(eq=False)  # hashed by identity, for the label cache
@@ -277,11 +282,20 @@ def _is_value_word(text: str) -> bool:
 
 
 class _Piece(NamedTuple):
-    """A cell of a line, by offsets into the line, and what its text says."""
+    """A cell of a line, by offsets into the line, and what its text says (the fields of its
+    ``_Reading``, flat, as a text's cells are made from them)."""
 
     start: int
     end: int
-    reading: _Reading
+    kind: str
+    value: float | int | None
+    unit: str | None
+    sign: str | None
+    norm: str
+
+
+def _piece(start: int, end: int, reading: _Reading) -> _Piece:
+    return _Piece(start, end, *reading)
 
 
 _BLANK = _Reading("blank")
@@ -294,7 +308,7 @@ def _split_piece(line: str, start: int, end: int) -> list[_Piece]:
         return []
     if not _SPACE.search(piece):
         s = line.index(piece, start)
-        return [_Piece(s, s + len(piece), _reading(piece))]
+        return [_piece(s, s + len(piece), _reading(piece))]
     words = [
         (m.start(), m.end()) for m in _WORD.finditer(line, start, end) if m.group() not in ("?", "\ufffd")
     ]
@@ -306,8 +320,8 @@ def _split_piece(line: str, start: int, end: int) -> list[_Piece]:
     cells = []
     if first_value > 0:
         s, e = words[0][0], words[first_value - 1][1]
-        cells.append(_Piece(s, e, _reading(line[s:e])))
-    cells += [_Piece(s, e, _reading(line[s:e])) for s, e in words[first_value:]]
+        cells.append(_piece(s, e, _reading(line[s:e])))
+    cells += [_piece(s, e, _reading(line[s:e])) for s, e in words[first_value:]]
     return cells
 
 
@@ -332,7 +346,7 @@ def _line_layout(line: str) -> _Layout | None:
         return None
     return _Layout(
         pieces,
-        bool(pieces) and pieces[0].reading.kind == "text",
+        bool(pieces) and pieces[0].kind == "text",
         _ends_with_number(pieces),
         len(pieces) == 1 and pieces[0].end - pieces[0].start <= 30,
     )
@@ -341,8 +355,8 @@ def _line_layout(line: str) -> _Layout | None:
 def _ends_with_number(pieces: tuple[_Piece, ...]) -> bool:
     """Whether the last cell that is not blank is a number."""
     for piece in reversed(pieces):
-        if piece.reading.kind != "blank":
-            return piece.reading.kind == "num"
+        if piece.kind != "blank":
+            return piece.kind == "num"
     return False
 
 
@@ -361,7 +375,7 @@ def _line_pieces(line: str) -> tuple[_Piece, ...] | None:
         return ()
     if "|" not in stripped and not _SPACE.search(stripped):  # one cell
         s = line.index(stripped)
-        return (_Piece(s, s + len(stripped), _reading(stripped)),)
+        return (_piece(s, s + len(stripped), _reading(stripped)),)
     # ``|`` separates cells (``||`` is a spanned cell's filler); without it, a tab does, as a
     # table copied from a web page gives (``\t\t`` is an empty cell)
     separator = "|" if "|" in line else "\t"
@@ -374,11 +388,11 @@ def _line_pieces(line: str) -> tuple[_Piece, ...] | None:
         if piece.strip():
             cells += _split_piece(line, pos, piece_end)
         elif piece or separator == "\t":
-            cells.append(_Piece(pos, pos, _BLANK))
+            cells.append(_piece(pos, pos, _BLANK))
         pos = piece_end + 1
-    first_text = next((i for i, c in enumerate(cells) if c.reading.kind == "text"), None)
+    first_text = next((i for i, c in enumerate(cells) if c.kind == "text"), None)
     if first_text:  # blank pieces before a label on its line are spanned label cells
-        cells = [c for c in cells[:first_text] if c.reading.kind != "blank"] + cells[first_text:]
+        cells = [c for c in cells[:first_text] if c.kind != "blank"] + cells[first_text:]
     return tuple(cells)
 
 
@@ -387,11 +401,35 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
     between a row's last number and the next label) become blank cells.
     ``folded`` is ``fold(text)`` when the caller has it."""
     folded = fold(text) if folded is None else folded
-    # Lines are cut from the folded text (fold keeps every character in place, line breaks too);
-    # a line's layout becomes cells once the separator lines of the whole text are counted.
-    lines: list[tuple[_Layout, int, int]] = []  # (layout, separator lines before, start)
-    spacing: Counter[int] = Counter()  # separator lines before each short one-cell line
-    gap, pos = 0, 0
+    lines, usual, row_gap = _text_lines(folded)
+    out: list[Cell] = []
+    for layout, gap, start in lines:
+        if gap > usual:  # blank cells only past the usual spacing (the row gap is never below it)
+            expected = row_gap if layout.opens_with_text else usual
+            if gap > expected:
+                out += _blanks(gap - expected, start, _GAP)
+            if expected > usual:  # the row's end: a separator, or its last cells empty
+                out += _blanks(min(gap, expected) - usual, start, _ROW_END)
+        for a, b, kind, value, unit, sign, norm in layout.pieces:
+            a, b = start + a, start + b
+            out.append(Cell(kind, text[a:b], a, b, value, unit, sign, norm))
+    return out
+
+
+def _blanks(count: int, at: int, norm: str) -> list[Cell]:
+    return [Cell("blank", "", at, at, norm=norm) for _ in range(count)]
+
+
+def _text_lines(folded: str) -> tuple[list[tuple[_Layout, int, int]], int, int]:
+    """The lines of a (folded) text that hold cells, as (layout, separator lines before, start),
+    the usual count of separator lines before a short one-cell line, and that between a row's last
+    number and the next label: a layout that ends every row with a separator line (``|``) must
+    not get a blank cell there. Lines are cut from the folded text (fold keeps every character in
+    place, line breaks too)."""
+    lines: list[tuple[_Layout, int, int]] = []
+    spacing: list[int] = []
+    row_gaps: list[int] = []
+    gap, pos, ends_with_number = 0, 0, False
     for line in folded.split("\n"):
         layout = _line_layout(line)
         if layout is None:
@@ -399,36 +437,22 @@ def text_cells(text: str, folded: str | None = None) -> list[Cell]:
         elif layout.pieces:
             lines.append((layout, gap, pos))
             if layout.short:
-                spacing[gap] += 1
-            gap = 0
+                spacing.append(gap)
+            if ends_with_number and layout.opens_with_text:
+                row_gaps.append(gap)
+            gap, ends_with_number = 0, layout.ends_with_number
         pos += len(line) + 1
-    usual = spacing.most_common(1)[0][0] if spacing else 0
-    row_gap = _row_gap(lines, usual)
-    out: list[Cell] = []
-    for layout, gap, start in lines:
-        expected = row_gap if layout.opens_with_text else usual
-        if gap > expected:
-            out += [Cell("blank", "", start, start, norm=_GAP) for _ in range(gap - expected)]
-        if expected > usual and gap > usual:  # the row's end: a separator, or its last cells empty
-            out += [Cell("blank", "", start, start, norm=_ROW_END) for _ in range(min(gap, expected) - usual)]
-        for a, b, r in layout.pieces:
-            a, b = start + a, start + b
-            out.append(Cell(r.kind, text[a:b], a, b, r.value, r.unit, r.sign, r.norm))
-    return out
+    usual = _commonest(spacing) if spacing else 0
+    return lines, usual, max(usual, _commonest(row_gaps)) if row_gaps else usual
+
+
+def _commonest(counts: list[int]) -> int:
+    """The most frequent of ``counts`` (a few distinct values), the first seen among equals."""
+    return max(dict.fromkeys(counts), key=counts.count)
 
 
 _GAP = "\n"  # ``Cell.norm`` of a blank cell made of separator lines (not a blank piece of a line)
 _ROW_END = "\n$"  # ``Cell.norm`` of the usual separator lines at a row's end (Reader decides)
-
-
-def _row_gap(lines: list[tuple[_Layout, int, int]], usual: int) -> int:
-    """The usual count of separator lines between a row's last number and the next label: a
-    layout that ends every row with a separator line (``|``) must not get a blank cell there."""
-    gaps: Counter[int] = Counter()
-    for (layout, gap, _), (before, _, _) in zip(lines[1:], lines):
-        if layout.opens_with_text and before.ends_with_number:
-            gaps[gap] += 1
-    return max(usual, gaps.most_common(1)[0][0]) if gaps else usual
 
 
 def grid_cells(grids: list[Grid], text: str) -> list[Cell]:
@@ -499,7 +523,7 @@ def _collapse(
 # Rows
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """Cells grouped under one label: its texts (the label and continuations), then its values."""
 
@@ -508,6 +532,7 @@ class Row:
     values: list[Cell] = field(default_factory=list)
     glued: str = ""  # digits stuck to the label (``规章000``)
     runs_on: bool = False  # the row's numbers run into the next label (``0二、…``)
+    filled: bool = False  # a value that is not blank
 
     @property
     def label_text(self) -> str:
@@ -618,11 +643,13 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
                 current = Row([], [])
                 rows.append(current)
             current.values.append(cell)
+            if cell.kind != "blank":
+                current.filled = True
             continue
         labels, glued, prefix = _cell_labels(cell.norm, templates)
         if (
             current is not None
-            and not _filled(current.values)
+            and not current.filled
             and (not labels or _completes(current, cell, templates))
             and _continues(current, cell, templates)
         ):
@@ -633,7 +660,7 @@ def group_rows(cells: list[Cell], templates: Templates) -> list[Row]:
             continue
         if prefix and current is not None:
             current.runs_on = True
-        current = Row(labels, [cell], glued=glued)
+        current = Row(labels, [cell], [], glued)
         rows.append(current)
     return rows
 
@@ -658,18 +685,19 @@ _REVIEW_START = Label("review_litigation", "start")
 def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
     """Whether a text that names a label on its own (``不予公开``) is the end of a short unlabelled
     fragment before it (``(三)``), the two naming a label together."""
-    if row is None or row.labels or len(row.label_text) > _MAX_GLUE + 3:
+    if row is None or row.labels:
         return False
-    return bool(match_labels(row.label_text + cell.norm, templates)[0])
+    fragment = row.label_text
+    return len(fragment) <= _MAX_GLUE + 3 and bool(match_labels(fragment + cell.norm, templates)[0])
 
 
 def _continues(row: Row, cell: Cell, templates: Templates) -> bool:
     """Whether a text goes on with the row's label: header cells after 表四's start; pieces of a
     label broken over lines (an unlabelled row only while it is short: ``三、`` ``本`` ``年``…)."""
-    if row.first("start"):
-        return set(cell.norm) <= templates.review_chars
     if not row.labels:
         return sum(len(c.norm) for c in row.texts) + len(cell.norm) <= _MAX_LABEL
+    if row.first("start"):
+        return set(cell.norm) <= templates.review_chars
     return not row.first("heading")
 
 
@@ -693,17 +721,21 @@ class Parsed:
         return {key.split(".", 1)[0] for key in self.cells}
 
     def count(self, table: str) -> int:
-        return sum(key.startswith(table + ".") for key in self.cells)
+        prefix = table + "."
+        return sum(key.startswith(prefix) for key in self.cells)
 
 
-def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> list[Cell] | None:
+def fit(
+    values: list[Cell], size: int, leads: Callable[[int, int], frozenset[int]] | None = None
+) -> list[Cell] | None:
     """The row's cells in template order when their count fits, else None. Blanks at the ends of a
     row count only where they are needed to make the count fit (a row separator, or the rest of a
     spanned label cell); blanks between numbers are cells, so ``size`` numbers with a blank among
     them are one number too many. A blank made of separator lines after the label is never skipped
     (it is an empty cell of a one-cell-per-line table). Of the runs of ``size`` cells that hold
     every number, the only one is taken; where blanks at both ends leave several, the one that
-    starts where the table's full rows of the same length start (``leads``), else none."""
+    starts where the table's full rows of the same length start (``leads`` of the row's length
+    and ``size``, asked only then), else none."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
         interior = filled[-1] - filled[0] + 1 > size  # a blank between the first and last number
@@ -717,7 +749,8 @@ def fit(values: list[Cell], size: int, leads: frozenset[int] = frozenset()) -> l
         if filled[-1] < start + size <= len(values):
             starts.append(start)
     if len(starts) > 1:
-        starts = [start for start in starts if start in leads]
+        found = leads(len(values), size) if leads else frozenset()
+        starts = [start for start in starts if start in found]
     return values[starts[0] : starts[0] + size] if len(starts) == 1 else None
 
 
@@ -726,7 +759,8 @@ def _resolve_row_ends(rows: list[Row]) -> None:
     cells only where rows with every cell filled, as many cells as that would make, end without
     them (two or more, none with them: a blank 总计 on sub-rows); else they separate rows and are
     dropped."""
-    ending = [row for row in rows if row.values and any(v.norm == _ROW_END for v in row.values)]
+    # (row-end blanks stand last in their row: the next row's label follows them)
+    ending = [row for row in rows if row.values and row.values[-1].norm == _ROW_END]
     if not ending:  # the usual case: no layout that ends rows with separator lines
         return
     full_ends: dict[int, Counter[bool]] = {}
@@ -769,12 +803,12 @@ class Reader:
         self.units: dict[str, str | None] = {}
         self.app_columns: list[Column] = []
         self.standard_columns = {c.key for c in templates.applications_columns}
-        self.rows_seen: set[str] = set()
-        self.leads: dict[tuple[int, int], frozenset[int]] = {}
+        self.rows_seen: dict[str, set[str]] = {"active": set(), "applications": set()}  # row keys
+        self.rows: list[Row] = []
 
     def read(self, rows: list[Row]) -> Parsed:
         _resolve_row_ends(rows)
-        self.leads = _row_layouts(rows)
+        self.rows = rows
         for row in rows:
             self.read_row(row)
         self.finish_applications()
@@ -782,11 +816,20 @@ class Reader:
         self.warn_labels_only()
         return self.out
 
+    @cached_property
+    def layouts(self) -> dict[tuple[int, int], frozenset[int]]:
+        """``_row_layouts`` of the rows, worked out when a row first needs them (few do)."""
+        return _row_layouts(self.rows)
+
+    def leads(self, cells: int, values: int) -> frozenset[int]:
+        """Where the values of full rows of ``cells`` cells, ``values`` of them values, start."""
+        return self.layouts.get((cells, values), frozenset())
+
     def warn_labels_only(self) -> None:
         """A table whose row labels came without any number (an image, or values lost) has no
         cells; say so, so that its absence is not silent."""
         for table in ("active", "applications"):
-            seen = [k for k in self.rows_seen if k.startswith(table + ".")]
+            seen = self.rows_seen[table]
             if len(seen) >= 2 and not self.has_rows(table) and table not in self.out.warnings:
                 self.out.warn(table, f"{len(seen)} row labels without numbers (the table may be an image)")
 
@@ -795,7 +838,7 @@ class Reader:
         for table in ("active", "applications"):
             if not self.has_rows(table):
                 continue
-            missing = [key for key in self.expected_rows(table) if f"{table}.{key}" not in self.rows_seen]
+            missing = [key for key in self.expected_rows(table) if key not in self.rows_seen[table]]
             if missing:
                 names = (
                     ", ".join(missing)
@@ -819,8 +862,7 @@ class Reader:
             fmt = self.variants.get(block.item) or (
                 next(iter(active_formats)) if len(active_formats) == 1 else ""
             )
-            if fmt in block.columns:
-                expected += [key for key, only in block.rows.items() if not only or fmt in only]
+            expected += block.format_rows.get(fmt, [])
         return expected
 
     def read_row(self, row: Row) -> None:
@@ -852,18 +894,24 @@ class Reader:
                 self.app_columns = self.applications_columns("")
 
     def read_unlabelled(self, row: Row) -> None:
-        text = row.label_text
-        if self.context in ("active", "applications") and not self.has_rows(self.context):
+        if not self.context:  # outside the tables
+            return
+        text, has_rows = row.label_text, self.has_rows(self.context)
+        if self.context in ("active", "applications") and not has_rows:
             self.header += text
             if self.context == "applications":
                 self.app_columns = self.applications_columns(self.header)
         elif self.context in ("active", "applications") and row.values and text:
             self.out.warn(self.context, f"row {_show(row)} is not in the template; its cells are left out")
-        elif self.context and len(text) > 60 and self.has_rows(self.context):
+        elif len(text) > 60 and has_rows:
             self.enter("")
 
     def has_rows(self, table: str) -> bool:
-        return any(key.startswith(table + ".") for key in self.out.cells)
+        """Whether the table has cells (cheap where none of its rows was seen: then it has none)."""
+        if not self.rows_seen.get(table, True):
+            return False
+        prefix = table + "."
+        return any(key.startswith(prefix) for key in self.out.cells)
 
     # 表二 -------------------------------------------------------------------------------------
 
@@ -872,23 +920,22 @@ class Reader:
             if label.kind == "caption":
                 self.header = ""
             self.header += row.label_text
-            if _filled(row.values):
+            if row.filled:
                 self.out.warn("active", f"numbers after {_show(row)} belong to no row; left out")
             return
-        self.rows_seen.add(f"active.{label.key}")
+        self.rows_seen["active"].add(label.key)
         block = self.t.blocks[label.block]
         variant = self.variant(block, row)
-        if variant is None and not _filled(row.values) and not row.glued:
+        if variant is None and not row.filled and not row.glued:
             return
         if variant is None:
             self.out.warn("active", f"row {_show(row)}: cannot tell which format's columns the block has")
             return
         self.out.formats.setdefault("active", set()).add(variant)
         self.header = ""
-        columns = block.columns[variant]
+        columns, unit = block.columns[variant], self.units.get(block.item)
         for column, cell in self.row_cells(row, "active", columns):
-            key = f"active.{label.key}.{column.key}"
-            self.store(key, cell, column, self.units.get(block.item))
+            self.store(f"active.{label.key}.{column.key}", cell, column, unit)
 
     def variant(self, block: Block, row: Row) -> str | None:
         """The format whose columns a 表二 block follows: from its header, else from an earlier
@@ -922,7 +969,7 @@ class Reader:
             self.header += row.label_text
             self.app_columns = self.applications_columns(self.header)
             return
-        self.rows_seen.add(f"applications.{label.key}")
+        self.rows_seen["applications"].add(label.key)
         if not row.values and not row.glued:
             return
         if label.kind == "group":
@@ -939,15 +986,15 @@ class Reader:
     def finish_applications(self) -> None:
         """A group label with numbers is the group's leaf row only while the group has no sub-rows
         (2019 (六)其他处理); with sub-rows its numbers are a subtotal."""
+        if not self.rows_seen["applications"]:  # cheap: no row, so no leaf cells either
+            return
         for group in self.t.groups.values():
             if not group.leaf:
                 continue
             prefix = f"applications.{group.leaf}."
             leaf_cells = [k for k in self.out.cells if k.startswith(prefix)]
-            children = [
-                k for k in self.rows_seen if k.startswith(f"applications.{group.key}.") and k != prefix[:-1]
-            ]
-            if children:
+            children = (k for k in self.rows_seen["applications"] if k.startswith(group.key + "."))
+            if any(k != group.leaf for k in children):
                 for key in leaf_cells:
                     subtotal = f"applications.{group.key}.subtotal.{key[len(prefix) :]}"
                     self.out.extra[subtotal] = self.out.cells.pop(key)
@@ -958,7 +1005,7 @@ class Reader:
 
     def read_review(self, row: Row) -> None:
         size = len(self.t.review_groups) * len(self.t.review_columns)
-        if not _filled(row.values):
+        if not row.filled:
             self.out.warn("review_litigation", "header without numbers")
             return
         keys = [f"review_litigation.{g}.{c.key}" for g in self.t.review_groups for c in self.t.review_columns]
@@ -986,7 +1033,7 @@ class Reader:
                 return [_glued_cell(row)]
             self.out.warn(table, f"row {_show(row)}: cells glued together ({row.glued!r}); cells left out")
             return None
-        cells = fit(row.values, size, self.leads.get((len(row.values), size), frozenset()))
+        cells = fit(row.values, size, self.leads)
         if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
             if count:
@@ -1010,22 +1057,21 @@ class Reader:
     def value(self, key: str, cell: Cell, column: Column, unit: str | None) -> Any:
         if cell.kind in ("blank", "null"):
             return None
-        table = key.partition(".")[0]
         if cell.kind == "bad":
-            self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a number; cell left out")
+            self.warn_cell(key, f"{cell.raw.strip()!r} is not a number; cell left out")
             return _BAD
         value = cell.value
         if cell.sign in ("-", "--", "减"):
             if not column.signed:
-                self.out.warn(table, f"{key}: negative {cell.raw.strip()!r} in a count column; cell left out")
+                self.warn_cell(key, f"negative {cell.raw.strip()!r} in a count column; cell left out")
                 return _BAD
             if cell.sign == "--":
-                self.out.warn(table, f"{key}: {cell.raw.strip()!r} read as a negative change")
+                self.warn_cell(key, f"{cell.raw.strip()!r} read as a negative change")
             value = -value
         if column.money:
             return self.money(key, cell, float(value), cell.unit or unit)
         if cell.unit in _WAN or cell.unit == "元" or isinstance(value, float):
-            self.out.warn(table, f"{key}: {cell.raw.strip()!r} is not a count; cell left out")
+            self.warn_cell(key, f"{cell.raw.strip()!r} is not a count; cell left out")
             return _BAD
         return value
 
@@ -1033,11 +1079,14 @@ class Reader:
         if unit in _WAN:
             return value
         if unit == "元":
-            self.out.warn("active", f"{key}: {cell.raw.strip()!r} given in 元, converted to 万元")
+            self.warn_cell(key, f"{cell.raw.strip()!r} given in 元, converted to 万元")
             return value / 10000
         if value:
-            self.out.warn("active", f"{key}: {cell.raw.strip()!r} has no unit; kept as written")
+            self.warn_cell(key, f"{cell.raw.strip()!r} has no unit; kept as written")
         return value
+
+    def warn_cell(self, key: str, message: str) -> None:
+        self.out.warn(key.partition(".")[0], f"{key}: {message}")
 
 
 _BAD = object()
@@ -1054,12 +1103,10 @@ def _glued_cell(row: Row) -> Cell:
     return classify(row.glued)
 
 
-def _filled(values: list[Cell]) -> bool:
-    return any(v.kind != "blank" for v in values)
-
-
+@lru_cache(maxsize=1024)
 def _header_variant(block: Block, header: str) -> str | None:
-    """The format whose column labels the header names most (longer labels first, each used once)."""
+    """The format whose column labels the header names most (longer labels first, each used once).
+    Cached: reports repeat the template's headers."""
     hits: dict[str, set[str]] = {}
     for alias, fmt, column in block.header_labels:
         if alias in header:
@@ -1090,12 +1137,11 @@ def _show(row: Row) -> str:
 
 def parse_tables(text: str, grids: list[Grid] | None = None) -> TableResult:
     """Tables 二/三/四 of a report, each from ``grids`` or from ``text``, whichever gives it more cells."""
+    in_text = _may_hold_table(text)
+    if not in_text and not grids:
+        return TableResult()  # cheap: most texts hold no table
     templates = load_templates()
-    parsed = Parsed()
-    if _RAW_ANCHOR.search(text) or PINYIN.search(text):
-        folded = fold(text)
-        if _has_anchor(folded):
-            parsed = _read(text_cells(text, folded), templates)
+    parsed = _read(text_cells(text, fold(text)), templates) if in_text else Parsed()
     if grids:
         from_grids = _read(grid_cells(grids, text), templates)
         for table in from_grids.tables():
@@ -1108,8 +1154,14 @@ def _read(cells: list[Cell], templates: Templates) -> Parsed:
     return Reader(templates).read(group_rows(cells, templates))
 
 
+def _may_hold_table(text: str) -> bool:
+    """Whether a text can hold a table at all: a cheap test before the real work. The anchors as
+    written turn most texts away before they are folded."""
+    return bool(_RAW_ANCHOR.search(text) or PINYIN.search(text)) and _has_anchor(fold(text))
+
+
 def _has_anchor(folded: str) -> bool:
-    """Whether a (folded) text can hold a table at all: a cheap test before the real work."""
+    """Whether a (folded) text has one of the anchors, with or without its pinyin glosses."""
     if any(anchor in folded for anchor in _ANCHORS):
         return True
     return bool(PINYIN.search(folded)) and any(a in PINYIN.sub("", folded) for a in _ANCHORS)
@@ -1125,15 +1177,13 @@ def _replace_table(target: Parsed, source: Parsed, table: str) -> None:
 
 
 def _result(parsed: Parsed) -> TableResult:
-    result = TableResult()
+    result = TableResult(tables=_nested(parsed.cells), extra=_nested(parsed.extra))
     for key, (value, cell) in parsed.cells.items():
         raw = cell.raw.strip()
-        _put(result.tables, key, value)
         result.evidence[key] = CellEvidence(raw, cell.start, cell.end)
         if value is None:
             result.tables_raw[key] = raw
-    for key, (value, cell) in parsed.extra.items():
-        _put(result.extra, key, value)
+    for key, (_, cell) in parsed.extra.items():
         result.evidence[key] = CellEvidence(cell.raw.strip(), cell.start, cell.end)
     if result.tables or result.extra:  # else no format, and no identity to check
         formats = set().union(*parsed.formats.values())
@@ -1143,11 +1193,20 @@ def _result(parsed: Parsed) -> TableResult:
     return result
 
 
-def _put(tree: dict[str, Any], key: str, value: Any) -> None:
-    path, last = _key_path(key)
-    for part in path:
-        tree = tree.setdefault(part, {})
-    tree[last] = value
+def _nested(cells: dict[str, tuple[Any, Cell]]) -> dict[str, Any]:
+    """The cells' values by dotted key as nested dicts; the cells of a row follow each other, so
+    their parent is looked up once."""
+    tree: dict[str, Any] = {}
+    parent, node = (), tree
+    for key, (value, _) in cells.items():
+        path, last = _key_path(key)
+        if path != parent:
+            node = tree
+            for part in path:
+                node = node.setdefault(part, {})
+            parent = path
+        node[last] = value
+    return tree
 
 
 @lru_cache(maxsize=4096)
