@@ -446,6 +446,65 @@ def pre_2019_report(rng: random.Random) -> Report:
 # Content variants (report-variants.md §7.1, §7.3–7.8): each changes a report in place
 
 
+def full_width(rng: random.Random, report: Report) -> None:
+    """§7.1 full-width punctuation, U+2002 or spaces before cells, `(三) 不予公开`, `—、`."""
+    wide = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，"})
+    for table in report.tables():
+        for cell in (c for row in table.rows for c in row):
+            if cell.kind == "value":
+                cell.text = rng.choice(["", " ", "\u2002", "  "]) + cell.text if cell.text else cell.text
+            else:
+                cell.text = re.sub(r"^(\([三四五六]\))", r"\1 ", cell.text).translate(wide)
+    report.blocks = [b.replace("一、", "—、", 1) if b == HEADINGS["overview"] else b for b in report.blocks]
+
+
+def letter_spacing(rng: random.Random, report: Report) -> None:
+    """§7.1 PDF letter-spacing in 表三's header cells (`商 业 企 业`)."""
+    for row in report.tables()[1].rows[:3]:
+        for cell in row:
+            if len(cell.text) <= 6:
+                cell.text = " ".join(cell.text)
+
+
+def glued_cells(rng: random.Random, report: Report) -> None:
+    """§7.2 表二 cells glued to the label with no separator (`规章000`, dazhu 2019): a row of several
+    numbers cannot be split; a single number can, with a warning."""
+    table = report.tables()[0]
+    for row in table.rows:
+        cells = [c for c in row if c.key]
+        if cells:
+            width = sum(c.colspan for c in row)
+            row[:] = [GridCell(row[0].text + "".join(c.text for c in cells), colspan=width)]
+            table.lost.update({c.key: c.truth for c in cells})
+            if len(cells) > 1:
+                report.unreadable.update(c.key for c in cells)
+
+
+def labels_only(rng: random.Random, report: Report) -> None:
+    """§7.2 labels with no values (the tables are images, or the values were lost: xiongxian 2019)."""
+    for table in report.tables():
+        for row in table.rows:
+            cells = [c for c in row if c.key]
+            table.lost.update({c.key: c.truth for c in cells})
+            report.unreadable.update(c.key for c in cells)
+            row[:] = [c for c in row if not c.key]
+        table.rows = [row for row in table.rows if row]
+
+
+def repeated_headers_dropped(rng: random.Random, report: Report) -> None:
+    """§7.2 a crawler that dropped repeated lines: 表二 header rows seen before vanish (xiongxian 2019)."""
+    seen: set[tuple[str, ...]] = set()
+    table = report.tables()[0]
+    kept = []
+    for row in table.rows:
+        texts = tuple(c.text for c in row)
+        if texts[0] == spec().header and texts in seen:
+            continue
+        seen.add(texts)
+        kept.append(row)
+    table.rows = kept
+
+
 def blank_zeros(rng: random.Random, report: Report) -> None:
     """§7.3 blank for zero (Shanghai's &nbsp;, xuwen's `| 0 | | |`): blank means not filled in."""
     for table in report.tables()[1:]:
@@ -473,8 +532,7 @@ def na_marks(rng: random.Random, report: Report) -> None:
 
 def none_tables(rng: random.Random, report: Report) -> None:
     """§7.3 `无。` written instead of 表四 (jintan 2019): that table has no cells to read."""
-    index = next(i for i, b in enumerate(report.blocks) if isinstance(b, Table) and b is report.tables()[2])
-    report.blocks[index] = rng.choice(["无。", "无"])
+    report.blocks[report.blocks.index(report.tables()[2])] = rng.choice(["无。", "无"])
 
 
 def merged_row(rng: random.Random, report: Report) -> None:
@@ -513,18 +571,6 @@ def number_forms(rng: random.Random, report: Report) -> None:
             cell.text += rng.choice(["万元", "(万)"])
 
 
-def full_width(rng: random.Random, report: Report) -> None:
-    """§7.1 full-width punctuation, U+2002 or spaces before cells, `(三) 不予公开`, `—、`."""
-    wide = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，"})
-    for table in report.tables():
-        for cell in (c for row in table.rows for c in row):
-            if cell.key:
-                cell.text = rng.choice(["", " ", "\u2002", "  "]) + cell.text if cell.text else cell.text
-            else:
-                cell.text = re.sub(r"^(\([三四五六]\))", r"\1 ", cell.text).translate(wide)
-    report.blocks = [b.replace("一、", "—、", 1) if b == HEADINGS["overview"] else b for b in report.blocks]
-
-
 def local_notes(rng: random.Random, report: Report) -> None:
     """§7.5 local notes inside headers, a missing 第 or 减, a local line after 表二."""
     notes = {
@@ -533,10 +579,23 @@ def local_notes(rng: random.Random, report: Report) -> None:
         "第二十条第(五)项": "第二十条(五)项",
         "规章": "规章(设区的市以上政府填写)",
     }
-    for cell in (c for row in report.tables()[0].rows for c in row if not c.key):
+    for cell in (c for row in report.tables()[0].rows for c in row if c.kind == "label"):
         cell.text = notes.get(cell.text, cell.text)
     index = report.blocks.index(HEADINGS["applications"])
     report.blocks.insert(index, "本年度本行政区域(或本部门)政府信息公开发布总数量(非新闻类、消息类):0")
+
+
+def truncated(rng: random.Random, report: Report) -> None:
+    """§7.5 a passage that ends inside 表三, its last label cut mid-word (`6.属于四类过程性信`): the rows
+    after it are lost, and nothing follows."""
+    table = report.tables()[1]
+    cut = rng.randint(8, len(table.rows) - 3)
+    for row in table.rows[cut:]:
+        table.lost.update({c.key: c.truth for c in row if c.key})
+        report.unreadable.update(c.key for c in row if c.key)
+    label = [c for c in table.rows[cut] if c.kind == "label"][-1]
+    table.rows[cut:] = [[GridCell(label.text[: max(2, len(label.text) - 2)])]]
+    report.blocks = report.blocks[: report.blocks.index(table) + 1]
 
 
 def traditional_taiwan(rng: random.Random, report: Report) -> None:
@@ -562,6 +621,18 @@ def pinyin_mirror(rng: random.Random, report: Report) -> None:
     convert_text(report, gloss)
 
 
+def convert_text(report: Report, convert: Callable[[str], str]) -> None:
+    """Apply a script conversion to every paragraph and every label cell."""
+    report.blocks = [b if isinstance(b, Table) else convert(b) for b in report.blocks]
+    for cell in (c for t in report.tables() for row in t.rows for c in row if c.kind == "label"):
+        cell.text = convert(cell.text)
+
+
+@lru_cache(maxsize=4)
+def converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
 def heading_variants(rng: random.Random, report: Report) -> None:
     """§7.8 heading wording variants; sub-items numbered 一、二、 inside 一、总体情况 (公主岭 2021)."""
     report.blocks = [HEADING_VARIANTS.get(k, b) for b in report.blocks for k in [heading_key(b)]]
@@ -575,81 +646,9 @@ def heading_key(block: str | Table) -> str:
 
 def comma_labels(rng: random.Random, report: Report) -> None:
     """§4.2 a peer fixture's `，` instead of `、` in the 2021 (六) labels."""
-    for cell in (c for row in report.tables()[1].rows for c in row if not c.key):
+    for cell in (c for row in report.tables()[1].rows for c in row if c.kind == "label"):
         if cell.text.startswith(("1.申请人", "2.申请人")):
             cell.text = cell.text.replace("、", ",")
-
-
-def convert_text(report: Report, convert: Callable[[str], str]) -> None:
-    """Apply a script conversion to every paragraph and every label cell."""
-    report.blocks = [b if isinstance(b, Table) else convert(b) for b in report.blocks]
-    for cell in (c for t in report.tables() for row in t.rows for c in row if not c.key):
-        cell.text = convert(cell.text)
-
-
-@lru_cache(maxsize=4)
-def converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-def letter_spacing(rng: random.Random, report: Report) -> None:
-    """§7.1 PDF letter-spacing in 表三's header cells (`商 业 企 业`)."""
-    for row in report.tables()[1].rows[:3]:
-        for cell in row:
-            if len(cell.text) <= 6:
-                cell.text = " ".join(cell.text)
-
-
-def repeated_headers_dropped(rng: random.Random, report: Report) -> None:
-    """§7.2 a crawler that dropped repeated lines: 表二 header rows seen before vanish (xiongxian 2019)."""
-    seen: set[tuple[str, ...]] = set()
-    table = report.tables()[0]
-    kept = []
-    for row in table.rows:
-        texts = tuple(c.text for c in row)
-        if texts[0] == spec().header and texts in seen:
-            continue
-        seen.add(texts)
-        kept.append(row)
-    table.rows = kept
-
-
-def truncated(rng: random.Random, report: Report) -> None:
-    """§7.5 a passage that ends inside 表三, its last label cut mid-word (`6.属于四类过程性信`): the rows
-    after it are lost, and nothing follows."""
-    table = report.tables()[1]
-    cut = rng.randint(8, len(table.rows) - 3)
-    for row in table.rows[cut:]:
-        table.lost.update({c.key: c.truth for c in row if c.key})
-        report.unreadable.update(c.key for c in row if c.key)
-    label = [c for c in table.rows[cut] if c.kind == "label"][-1]
-    table.rows[cut:] = [[GridCell(label.text[: max(2, len(label.text) - 2)])]]
-    report.blocks = report.blocks[: report.blocks.index(table) + 1]
-
-
-def glued_cells(rng: random.Random, report: Report) -> None:
-    """§7.2 表二 cells glued to the label with no separator (`规章000`, dazhu 2019): a row of several
-    numbers cannot be split; a single number can, with a warning."""
-    table = report.tables()[0]
-    for row in table.rows:
-        cells = [c for c in row if c.key]
-        if cells:
-            width = sum(c.colspan for c in row)
-            row[:] = [GridCell(row[0].text + "".join(c.text for c in cells), colspan=width)]
-            table.lost.update({c.key: c.truth for c in cells})
-            if len(cells) > 1:
-                report.unreadable.update(c.key for c in cells)
-
-
-def labels_only(rng: random.Random, report: Report) -> None:
-    """§7.2 labels with no values (the tables are images, or the values were lost: xiongxian 2019)."""
-    for table in report.tables():
-        for row in table.rows:
-            cells = [c for c in row if c.key]
-            table.lost.update({c.key: c.truth for c in cells})
-            report.unreadable.update(c.key for c in cells)
-            row[:] = [c for c in row if not c.key]
-        table.rows = [row for row in table.rows if row]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -781,7 +780,7 @@ TEXT_RENDERINGS: dict[str, Rendering] = {
               pipe_rows_fillers, tab_rows, pdf_numbers_first, pdf_numbers_last, pdf_repeated_header,
               split_headers)
 }
-GRID_RENDERINGS = ("html", "docx")
+GRID_RENDERINGS = ("html", "docx")  # and "pdf", slower, in a few variants
 
 
 def report_text(report: Report, rendering: str, rng: random.Random) -> str:
@@ -839,6 +838,30 @@ def write_docx(report: Report, path: Path) -> None:
     document.save(str(path))
 
 
+PDF_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # a CJK font of this machine
+
+
+def write_pdf(report: Report, path: Path) -> None:
+    """A PDF (fpdf2): paragraphs, and ruled tables with merged cells, read back by pdfplumber."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=PDF_FONT)
+    pdf.set_font("cjk", size=6)
+    pdf.add_page()
+    for block in report.blocks:
+        if not isinstance(block, Table):
+            for line in block.split("\n"):
+                pdf.multi_cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
+            continue
+        with pdf.table(first_row_as_headings=False, line_height=3) as table:
+            for row in block.rows:
+                cells = table.row()
+                for cell in row:
+                    cells.cell(cell.text, rowspan=cell.rowspan, colspan=cell.colspan)
+    pdf.output(str(path))
+
+
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -862,6 +885,7 @@ class Variant:
 
 ALL_TEXT = tuple(TEXT_RENDERINGS)
 ALL = ALL_TEXT + GRID_RENDERINGS
+TEXT_AND_HTML = (*ALL_TEXT, "html")  # where a Word table adds nothing the HTML grid does not test
 # A grid (HTML, DOCX) pads a short row with empty cells, and pipe rows with every position a cell
 # write a merged cell's positions as empty cells: there a lost cell is a blank one.
 UNPADDED = ALL_TEXT
@@ -874,11 +898,14 @@ def first_line(function: Callable) -> str:
 VARIANTS = (
     # §7.2 the flattened layouts themselves, and the grids, on the plain template
     *(Variant(f"7.2-{name}", f"§7.2 {first_line(render)}", (name,)) for name, render in TEXT_RENDERINGS.items()),
-    Variant("grids", "HTML rowspan/colspan and DOCX merged cells, through xxgk.reading", GRID_RENDERINGS),
-    # content variants, in every rendering
-    Variant("7.1-full_width", "§7.1 full-width punctuation, spaces and U+2002 before cells, —、", ALL,
+    Variant("grids", "HTML rowspan/colspan, DOCX and PDF merged cells, through xxgk.reading",
+            (*GRID_RENDERINGS, "pdf")),
+    Variant("grids-pdf_blanks", "PDF ruled tables with blank cells and subtotal rows, through pdfplumber", ("pdf",),
+            changes=(blank_zeros,), options=(("subtotal_rows", True),)),
+    # content variants, in the renderings where what they change can be read
+    Variant("7.1-full_width", "§7.1 full-width punctuation, spaces and U+2002 before cells, —、", TEXT_AND_HTML,
             changes=(full_width,)),
-    Variant("7.1-letter_spacing", "§7.1 PDF letter-spacing in 表三's header", ALL, changes=(letter_spacing,)),
+    Variant("7.1-letter_spacing", "§7.1 PDF letter-spacing in 表三's header", TEXT_AND_HTML, changes=(letter_spacing,)),
     Variant("7.2-glued", "§7.2 表二 cells glued to the label", UNPADDED, changes=(glued_cells,)),
     Variant("7.2-labels_only", "§7.2 labels with no values", UNPADDED, changes=(labels_only,)),
     Variant("7.2-dropped_headers", "§7.2 repeated 表二 header lines dropped by a crawler", ALL_TEXT,
@@ -887,7 +914,7 @@ VARIANTS = (
     Variant("7.3-blank_total", "§7.3 总计 blank on 表三's sub-rows (Shanghai 2019)", ALL, formats=("2019",),
             changes=(blank_totals,)),
     Variant("7.3-na_marks", "§7.3 `/`, `-` and `无` for not applicable", ALL, changes=(na_marks,)),
-    Variant("7.3-none_table", "§7.3 `无。` instead of 表四", ALL, changes=(none_tables,)),
+    Variant("7.3-none_table", "§7.3 `无。` instead of 表四", TEXT_AND_HTML, changes=(none_tables,)),
     Variant("7.3-merged_row", "§7.3 one merged cell for a whole 表三 row", UNSPANNED, changes=(merged_row,)),
     Variant("7.3-dropped_blanks", "§7.3 blank cells dropped: rows with too few values",
             tuple(r for r in UNPADDED if r not in SPAN_MARKS), changes=(dropped_blanks,)),
@@ -897,22 +924,22 @@ VARIANTS = (
             "(an empty cell, a `|` line) for cells, and its numbers land one column off"),
     Variant("7.4-numbers", "§7.4 large counts with separators, 万元 decimals, signs, units in cells", ALL,
             changes=(number_forms,), options=(("large", True),)),
-    Variant("7.5-stale", "§7.5 a 2021+ report with the whole 2019 表二", ALL, formats=("stale",)),
-    Variant("7.5-hybrid", "§7.5 2019 (一) columns with 2021 (五)(六)(八)", ALL, formats=("hybrid",)),
-    Variant("7.5-local_notes", "§7.5 local notes in headers, a missing 第 or 减, a local line after 表二", ALL,
+    Variant("7.5-stale", "§7.5 a 2021+ report with the whole 2019 表二", TEXT_AND_HTML, formats=("stale",)),
+    Variant("7.5-hybrid", "§7.5 2019 (一) columns with 2021 (五)(六)(八)", TEXT_AND_HTML, formats=("hybrid",)),
+    Variant("7.5-local_notes", "§7.5 local notes in headers, a missing 第 or 减, a local line after 表二", TEXT_AND_HTML,
             formats=("2019",), changes=(local_notes,)),
     Variant("7.5-truncated", "§7.5 a passage that ends inside 表三, its last label cut", UNPADDED,
             changes=(truncated,)),
     Variant("7.6-subtotal_column", "§7.6 a 法人或其他组织小计 column", ALL, options=(("subtotal_column", True),)),
     Variant("7.6-group_subtotals", "§7.6 subtotal rows on the group labels", ALL, options=(("subtotal_rows", True),)),
-    Variant("7.7-taiwan", "§7.7 Traditional with Taiwan vocabulary (s2twp)", ALL, changes=(traditional_taiwan,)),
-    Variant("7.7-by_character", "§7.7 character-by-character Traditional, mixed forms", ALL,
+    Variant("7.7-taiwan", "§7.7 Traditional with Taiwan vocabulary (s2twp)", TEXT_AND_HTML, changes=(traditional_taiwan,)),
+    Variant("7.7-by_character", "§7.7 character-by-character Traditional, mixed forms", TEXT_AND_HTML,
             changes=(traditional_by_character,)),
-    Variant("7.7-pinyin", "§7.7 pinyin mirror (Traditional)", ALL, changes=(pinyin_mirror,)),
-    Variant("7.8-headings", "§7.8 heading wording, 一、二、 sub-items inside 一、总体情况", ALL,
+    Variant("7.7-pinyin", "§7.7 pinyin mirror (Traditional)", TEXT_AND_HTML, changes=(pinyin_mirror,)),
+    Variant("7.8-headings", "§7.8 heading wording, 一、二、 sub-items inside 一、总体情况", TEXT_AND_HTML,
             changes=(heading_variants,)),
-    Variant("4.2-comma_labels", "§4.2 `，` in the 2021 (六) labels", ALL, formats=("2021",), changes=(comma_labels,)),
-    Variant("8-pre2019", "§8 a pre-2019 report: narrative statistics and an indicators appendix", ALL,
+    Variant("4.2-comma_labels", "§4.2 `，` in the 2021 (六) labels", TEXT_AND_HTML, formats=("2021",), changes=(comma_labels,)),
+    Variant("8-pre2019", "§8 a pre-2019 report: narrative statistics and an indicators appendix", TEXT_AND_HTML,
             formats=("pre-2019",)),
 )
 
@@ -948,7 +975,7 @@ def make_probe(rng: random.Random, variant: Variant, rendering: str, fmt: str, n
     probe = Probe(name, variant, rendering, report)
     if rendering == "html":
         probe.text = report_html(report)
-    elif rendering != "docx":
+    elif rendering in TEXT_RENDERINGS:
         probe.text = report_text(report, rendering, rng)
     return probe
 
@@ -960,13 +987,14 @@ OUTCOMES = ("right", "wrong", "absent-warned", "absent-silent")
 
 
 def parse(probe: Probe) -> TableResult:
-    """``parse_tables`` as extraction calls it: on the text, with the grids of an HTML or DOCX."""
+    """``parse_tables`` as extraction calls it: on the text, with the grids of an HTML page, a DOCX
+    or a PDF."""
     if probe.rendering == "html":
         document = html_document(probe.text, id=probe.name, source=f"{probe.name}.html")
-    elif probe.rendering == "docx":
+    elif probe.rendering in ("docx", "pdf"):
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"{probe.name}.docx"
-            write_docx(probe.report, path)
+            path = Path(tmp) / f"{probe.name}.{probe.rendering}"
+            (write_docx if probe.rendering == "docx" else write_pdf)(probe.report, path)
             document = read_path(path)
     else:
         return parse_tables(probe.text)
