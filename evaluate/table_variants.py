@@ -93,6 +93,7 @@ PINYIN = {
     "章": "zhāng", "结": "jié", "转": "zhuǎn", "公": "gōng", "开": "kāi", "申": "shēn", "请": "qǐng",
     "总": "zǒng", "年": "nián", "项": "xiàng", "处": "chǔ", "理": "lǐ", "件": "jiàn", "费": "fèi",
 }
+GLOSS = re.compile(r"\((?:" + "|".join(PINYIN.values()) + r")\)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,6 +658,7 @@ def comma_labels(rng: random.Random, report: Report) -> None:
 Rendering = Callable[[Table, random.Random], list[str]]
 TALL = 5  # rows a label cell spans from which a PDF prints it one character a line
 WRAP = 22  # characters of a PDF table's label column
+NARROW = 9  # the same in a narrow label column
 
 
 def lines(table: Table, rng: random.Random) -> list[str]:
@@ -714,9 +716,31 @@ def pdf_numbers_first(table: Table, rng: random.Random) -> list[str]:
     return pdf_rows(table, numbers_first=True)
 
 
+def pdf_narrow_labels(table: Table, rng: random.Random) -> list[str]:
+    """PDF row lines of a narrow label column, the numbers on a wrapped label's first line."""
+    return pdf_rows(table, numbers_first=True, width=NARROW)
+
+
 def pdf_numbers_last(table: Table, rng: random.Random) -> list[str]:
     """PDF row lines: the numbers after the last line of a wrapped label."""
     return pdf_rows(table, numbers_first=False)
+
+
+def breaks(text: str) -> list[int]:
+    """Where ``text`` may break across lines: anywhere but inside a pinyin gloss or before one (a
+    gloss stays with its character), or after a digit (`1.`, `3、` stay whole)."""
+    glued = {i for m in GLOSS.finditer(text) for i in range(m.start(), m.end())}
+    return [i for i in range(1, len(text)) if i not in glued and not text[i - 1].isdigit()]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters."""
+    pieces = []
+    while len(text) > width:
+        cut = max(i for i in breaks(text) if i <= width)
+        pieces.append(text[:cut].strip())
+        text = text[cut:]
+    return [*pieces, text.strip()]
 
 
 def pdf_repeated_header(table: Table, rng: random.Random) -> list[str]:
@@ -724,7 +748,7 @@ def pdf_repeated_header(table: Table, rng: random.Random) -> list[str]:
     return pdf_rows(table, numbers_first=False, repeat_header=True)
 
 
-def pdf_rows(table: Table, numbers_first: bool, repeat_header: bool = False) -> list[str]:
+def pdf_rows(table: Table, numbers_first: bool, repeat_header: bool = False, width: int = WRAP) -> list[str]:
     """A row a line: labels, then the numbers separated by spaces (blank cells vanish); tall label
     cells one character a line; long labels wrapped; a page mark inside long tables, after which
     the header may come again."""
@@ -733,13 +757,13 @@ def pdf_rows(table: Table, numbers_first: bool, repeat_header: bool = False) -> 
         if index == 12:
             out.append("- 4 -")
             if repeat_header:
-                out += pdf_rows(Table(table.rows[:3]), numbers_first)
+                out += pdf_rows(Table(table.rows[:3]), numbers_first, width=width)
         for cell in row:
             if cell.kind == "label" and cell.rowspan >= TALL:
                 out += list(cell.text)
         labels = " ".join(c.text for c in row if c.kind == "label" and c.rowspan < TALL)
         numbers = " ".join(c.text.strip() for c in row if c.kind == "value" and c.text.strip())
-        pieces = [labels[i : i + WRAP].strip() for i in range(0, len(labels), WRAP)] or [""]
+        pieces = wrap(labels, width)
         if not numbers:
             out += pieces
         elif numbers_first:
@@ -751,14 +775,13 @@ def pdf_rows(table: Table, numbers_first: bool, repeat_header: bool = False) -> 
 
 def split_headers(table: Table, rng: random.Random) -> list[str]:
     """One cell a line, header and tall label cells broken across lines (`本年新\\n制作数量`,
-    `结果\\n纠正`, `(三)\\n\\n不予公开`, `自\\n然\\n人`), never inside parentheses (a line
-    does not break inside a pinyin gloss)."""
+    `结果\\n纠正`, `(三)\\n\\n不予公开`, `自\\n然\\n人`)."""
     out = []
     for row in table.rows:
         header = not any(c.kind == "value" for c in row) and len(row) > 1
         for cell in row:
             text = cell.text
-            cuts = [i for i in range(1, len(text)) if outside_parentheses(text, i)]
+            cuts = breaks(text)
             if (header or cell.rowspan > 1) and cell.kind == "label" and len(text) <= 12 and cuts:
                 cut = rng.choice(cuts)
                 out += rng.choice([[text[:cut], text[cut:]], [text[:cut], "", text[cut:]]])
@@ -769,16 +792,11 @@ def split_headers(table: Table, rng: random.Random) -> list[str]:
     return out
 
 
-def outside_parentheses(text: str, cut: int) -> bool:
-    """Whether ``text`` may break before ``cut``: not inside parentheses, nor before one."""
-    return text[:cut].count("(") == text[:cut].count(")") and text[cut] != "("
-
-
 TEXT_RENDERINGS: dict[str, Rendering] = {
     f.__name__: f
     for f in (lines, lines_page_marks, lines_blank, trailing_pipe, pipe_rows, pipe_rows_spans,
               pipe_rows_fillers, tab_rows, pdf_numbers_first, pdf_numbers_last, pdf_repeated_header,
-              split_headers)
+              split_headers, pdf_narrow_labels)
 }
 GRID_RENDERINGS = ("html", "docx")  # and "pdf", slower, in a few variants
 
@@ -883,7 +901,7 @@ class Variant:
     known_failure: str = ""  # why the parser gets cells of this variant WRONG or SILENT today
 
 
-ALL_TEXT = tuple(TEXT_RENDERINGS)
+ALL_TEXT = tuple(r for r in TEXT_RENDERINGS if r != "pdf_narrow_labels")  # that one: a known failure
 ALL = ALL_TEXT + GRID_RENDERINGS
 TEXT_AND_HTML = (*ALL_TEXT, "html")  # where a Word table adds nothing the HTML grid does not test
 # A grid (HTML, DOCX) pads a short row with empty cells, and pipe rows with every position a cell
@@ -897,7 +915,11 @@ def first_line(function: Callable) -> str:
 
 VARIANTS = (
     # §7.2 the flattened layouts themselves, and the grids, on the plain template
-    *(Variant(f"7.2-{name}", f"§7.2 {first_line(render)}", (name,)) for name, render in TEXT_RENDERINGS.items()),
+    *(Variant(f"7.2-{name}", f"§7.2 {first_line(TEXT_RENDERINGS[name])}", (name,)) for name in ALL_TEXT),
+    Variant("7.2-pdf_narrow_labels", f"§7.2 {first_line(pdf_narrow_labels)}", ("pdf_narrow_labels",),
+            known_failure="a group label's line that carries the numbers of its first sub-row (whose "
+            "label wrapped below it) is read as a subtotal, and that sub-row then takes the numbers of "
+            "the next row, whose first label line is too short to name it"),
     Variant("grids", "HTML rowspan/colspan, DOCX and PDF merged cells, through xxgk.reading",
             (*GRID_RENDERINGS, "pdf")),
     Variant("grids-pdf_blanks", "PDF ruled tables with blank cells and subtotal rows, through pdfplumber", ("pdf",),
