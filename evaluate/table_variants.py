@@ -1,7 +1,7 @@
 """Generated reports that render tables 二/三/四 in the variants of report-variants.md §7, scored cell
 by cell against the values they were written with.
 
-    python evaluate/table_variants.py [--seed 0] [--per-variant 3] [--write-fixtures DIR] [--show 20]
+    python evaluate/table_variants.py [--seed 0] [--per-variant 3] [--write-fixtures DIR] [--show 10]
 
 Each report (title, sections 一…六, narrative) carries tables whose true values are drawn from a
 seeded generator: zeros, blanks, N/A marks, large counts with separators, signed changes, 万元
@@ -9,8 +9,10 @@ decimals, totals that add up. The rows, columns, keys and labels come from
 ``xxgk/templates/tables.toml`` through ``xxgk.tables.load_templates()``; only the layout of the
 headers (report-format.md §3–5) and the renderings (report-variants.md §7) are written here. A
 variant is a format (2019, 2021, stale or hybrid 表二, pre-2019), content changes (§7.1, §7.3–7.8)
-and a rendering: a flattened text layout (§7.2), an HTML page with rowspan/colspan or a DOCX with
-merged cells, both read through ``xxgk.reading``.
+and the renderings it is read in: flattened text layouts (§7.2), an HTML page with
+rowspan/colspan, a DOCX with merged cells (python-docx) or a PDF with ruled tables (fpdf2), the
+last three read through ``xxgk.reading``. ``--per-variant`` reports are made of each variant in
+each of its renderings.
 
 Every expected cell of ``parse_tables`` is then
 
