@@ -947,13 +947,12 @@ def write_gazetteer(
 # ---------------------------------------------------------------------------------------------
 # YEAR
 
+# Every branch opens with a literal character, so the regex engine scans for those four
+# characters instead of trying each position. Only a bare year (the last two) ends in a digit.
 YEAR_RE = re.compile(
-    _starting_with(
-        "12一二",
-        r"(?:19|20)\d{2}[ ]?年度?"
-        r"|[一二][〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
-        r"|(?P<bare>(?:199\d|20[0-3]\d)(?=[\u4e00-\u9fff,]))",
-    )
+    r"19\d{2}[ ]?年度?|20\d{2}[ ]?年度?"
+    r"|一[〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?|二[〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
+    r"|199\d(?=[\u4e00-\u9fff,])|20[0-3]\d(?=[\u4e00-\u9fff,])"
 )
 NOT_BEFORE_YEAR = set("0123456789.零〇○一二三四五六七八九十")
 # A bare four-digit number followed by these is a quantity, a date or a number (`2020条`, `2020号`).
@@ -970,7 +969,7 @@ def label_years(text: str, context: LabelContext) -> list[Span]:
         start, end = m.span()
         if start and folded[start - 1] in NOT_BEFORE_YEAR and not _after_list_marker(folded, start):
             continue  # `202020年`, part of a longer number or a date
-        if m.group("bare") and (
+        if folded[end - 1].isdigit() and (  # a bare year
             folded[end] in NOT_AFTER_BARE_YEAR
             or (start and folded[start - 1] in "-/:")
             or context.in_table_cell(start, end)
