@@ -229,7 +229,9 @@ def _heading_candidates(lines: tuple[Line, ...]) -> list[Heading]:
     """The headings the lines start with; only a line with a topic word near its start can be one."""
     topic = load_vocabulary().topic
     return [
-        h for line in lines if topic.search(line.text, 0, MAX_HEADING + 16) and (h := read_heading(line)) is not None
+        h
+        for line in lines
+        if topic.search(line.text, 0, MAX_HEADING + 16) and (h := read_heading(line)) is not None
     ]
 
 
