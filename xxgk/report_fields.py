@@ -18,8 +18,9 @@ TITLE_LINES = 40
 SIGNATURE_LINES = 8
 AGENCY_LINE_MAX = 30
 FIRST_YEAR, LAST_YEAR = 2000, 2039
-_CN_DIGITS = str.maketrans("〇○零0一二三四五六七八九", "0000123456789")
-_YEAR = r"(?:\d{4}|[〇○零0一二三四五六七八九]{4})"
+_YEAR_NUMERALS = "〇○零0一二三四五六七八九"  # a year in Chinese numerals: 二〇二一
+_CN_DIGITS = str.maketrans(_YEAR_NUMERALS, "0000123456789")
+_YEAR = rf"(?:\d{{4}}|[{_YEAR_NUMERALS}]{{4}})"
 _TITLE = re.compile(
     r"(?:(?:政府|政务)?信息\s*公开|政务公开).{0,16}?(?:报告|年报)(?:\s*\(\d{4}年度?\))?(?:的(?:通知|公告))?$"
 )
@@ -44,7 +45,6 @@ _PERIOD = re.compile(
 _SELF_REFERENCE = re.compile(
     rf"(?:现将|现就|现向社会公布|现予公布|发布|编制了?)\s*《?[^,。;《》]{{0,30}}?({_YEAR})\s*年度?[^,。;《》]{{0,30}}?(?:报告|情况)"
 )
-_ANY_YEAR = re.compile(rf"({_YEAR})\s*年")
 _MADE_THIS_REPORT = re.compile(r"(?:编制|制作|发布)了?本(?:年度)?报告")
 # ``XX局编制本报告``: tried at every character, so ``_opening`` first looks for its literal end.
 _MAKER_OPENING = re.compile(
@@ -354,12 +354,24 @@ def _title_year(title: str) -> int | None:
 
 
 def _most_frequent_year(window: str) -> int | None:
-    years = [y for m in _ANY_YEAR.finditer(window) if (y := _to_year(m.group(1))) is not None]
+    years = [y for written in _years_written(window) if (y := _to_year(written)) is not None]
     if not years:
         return None
     counts = Counter(years)
     best = max(counts.values())
     return next(y for y in years if counts[y] == best)
+
+
+def _years_written(window: str) -> list[str]:
+    """The ``_YEAR`` of every ``N年`` in ``window``, in order: the four characters before a 年 and the
+    spaces before it, when they are digits or Chinese numerals. Splitting at 年 finds them faster
+    than a regex, which would be tried at every character."""
+    years = []
+    for before in window.split("年")[:-1]:
+        year = before.rstrip()[-4:]
+        if len(year) == 4 and (year.isdecimal() or not year.strip(_YEAR_NUMERALS)):
+            years.append(year)
+    return years
 
 
 def _to_year(digits: str) -> int | None:
