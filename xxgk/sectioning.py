@@ -289,19 +289,20 @@ def select_headings(candidates: list[Heading], boilerplate: list[tuple[int, int]
     any real evidence; an unnumbered chain wins when it is stronger; ``(一)`` and ``1.`` styles
     are used only when nothing outer exists and their chain holds two known section wordings.
     """
-    by_kind: dict[str, list[Heading]] = {kind: [] for kind in KINDS}
+    if boilerplate:
+        candidates = [h for h in candidates if not any(a <= h.start < b for a, b in boilerplate)]
+    by_kind: dict[str, list[Heading]] = {}
     for h in candidates:
-        if not any(a <= h.start < b for a, b in boilerplate):
-            by_kind[h.kind].append(h)
-    # styles without candidates skipped: most reports number their headings in one or two styles
-    chains = {kind: _style_chain(headings) if headings else [] for kind, headings in by_kind.items()}
-    scores = {kind: sum(h.weight for h in chain) for kind, chain in chains.items()}
-    outer = max(("part", "cn"), key=lambda k: (scores[k], k == "part"))
+        by_kind.setdefault(h.kind, []).append(h)
+    # only the styles with candidates: most reports number their headings in one or two styles
+    chains = {kind: _style_chain(headings) for kind, headings in by_kind.items()}
+    scores = dict.fromkeys(KINDS, 0) | {kind: sum(h.weight for h in chain) for kind, chain in chains.items()}
+    outer = "part" if scores["part"] >= scores["cn"] else "cn"  # a tie goes to the outermost
     if scores[outer] > KEYWORD and scores[outer] >= scores["none"]:
         return chains[outer]
     if scores["none"] >= STRONG:
         return chains["none"]
-    inner = [k for k in ("paren", "arabic") if sum(h.weight == STRONG for h in chains[k]) >= 2]
+    inner = [k for k in ("paren", "arabic") if sum(h.weight == STRONG for h in chains.get(k, [])) >= 2]
     if inner:
         return chains[max(inner, key=lambda k: scores[k])]
     return []
@@ -315,6 +316,8 @@ def _style_chain(headings: list[Heading]) -> list[Heading]:
     where its number fits between the chosen headings around it.
     """
     alone = [h for h in headings if not h.same_line]
+    if len(alone) == len(headings):
+        return _best_chain(headings)
     chain = _best_chain(alone)
     if sum(h.weight for h in chain) < 2 * STRONG:
         return _best_chain(headings)
@@ -335,6 +338,7 @@ def _best_chain(headings: list[Heading]) -> list[Heading]:
     # per numeral: (best score, earliest index with it) of the chains ending there, so that a
     # text with thousands of heading-like lines stays linear in their count
     ends: dict[int, tuple[int, int]] = {}
+    top, last = 0, 0  # the best score and the earliest heading whose chain has it
     for i, h in enumerate(headings):
         score, prev = h.weight, -1
         for number, (end_score, j) in ends.items():
@@ -344,8 +348,9 @@ def _best_chain(headings: list[Heading]) -> list[Heading]:
         best.append((score, prev))
         if h.number not in ends or score > ends[h.number][0]:
             ends[h.number] = (score, i)
-    i = max(range(len(headings)), key=lambda k: best[k][0])
-    chain = []
+        if score > top:
+            top, last = score, i
+    chain, i = [], last
     while i >= 0:
         chain.append(headings[i])
         i = best[i][1]
