@@ -187,17 +187,15 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
     """``(start, end, line index)`` of the title.
 
     The first title line with a year wins over one without (``政府信息公开年报`` in page
-    metadata); a title inside page metadata is used only when no other exists.
+    metadata), so the search ends at it; a title inside page metadata is used only when no
+    other exists.
     """
-    found: list[tuple[int, int, int]] = []
-    fallback = None
-    # cheap: a title, or its second line, has 报告 or 年报; most lines have neither
-    has_report = [*("报" in line.text for line in lines), False]
+    undated = fallback = None
     for i, line in enumerate(lines):
-        if not has_report[i] and not has_report[i + 1]:
-            continue
         s = line.text
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if "报" not in s and "报" not in nxt:  # cheap: a title, or its second line, has 报告 or 年报
+            continue
         inner = _without_metadata(s)
         if _inside(line.start, boilerplate):
             if fallback is None and inner != s and _is_title(inner):
@@ -206,13 +204,17 @@ def _find_title(lines: list[Line], boilerplate: list[tuple[int, int]]) -> tuple[
             continue
         if inner != s and _is_title(inner):  # 标题:XX局2021年…报告 outside the page metadata
             offset = s.index(inner)
-            found.append((line.original(offset), line.original(offset + len(inner)), i))
+            title = (line.original(offset), line.original(offset + len(inner)), i)
         elif _is_title(s):
-            found.append((line.start, line.end, i))
+            title = (line.start, line.end, i)
         elif _TITLE_START.search(s, max(0, len(s) - 6)) and _CONTINUATION.match(nxt) and _is_title(s + nxt):
-            found.append((line.start, lines[i + 1].end, i))
-    dated = [t for t in found if _TITLE_YEAR.search(_text_of(lines, t))]
-    return (dated or found or [fallback])[0]
+            title = (line.start, lines[i + 1].end, i)
+        else:
+            continue
+        if _TITLE_YEAR.search(_text_of(lines, title)):
+            return title
+        undated = undated or title
+    return undated or fallback
 
 
 def _without_metadata(s: str) -> str:
