@@ -135,13 +135,14 @@ def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
 BOOK_TITLE_RE = re.compile(r"《[^《》]{0,300}》")  # 〈〉 stay inside
 BRACKETED_YEAR_RE = re.compile(r"〔[^〔〕\n]{0,30}〕")  # 〔2019〕
 # Document numbers and decrees; the issuing organ before them (`国发`, `国务院令`) is added by
-# ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters).
+# ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters). Each branch of DOC_NUMBER_RE opens
+# with a literal character, so the regex engine scans for those; DECREE_NUMBER_RE (`711号令`),
+# which opens with a digit, is scanned for only in a text with `号令`.
+_ISSUE_NUMBER = r"\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号"  # after its opening bracket
 DOC_NUMBER_RE = re.compile(
-    _starting_with(
-        r"〔\[【(令\d",
-        r"(?:〔|\[|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号|令\s*\(?第\s*\d+\s*号\)?|\d+\s*号令",
-    )
+    "|".join([*(re.escape(bracket) + _ISSUE_NUMBER for bracket in "〔[【("), r"令\s*\(?第\s*\d+\s*号\)?"])
 )
+DECREE_NUMBER_RE = re.compile(r"\d+\s*号令")
 DOC_PREFIX = 10
 # The organ prefix of a document number never reaches over a year or the verb that cites it
 # (`2019年按照国发〔2019〕1号`, `于2007年以国务院令第492号`, `市政府转发国办发〔2019〕3号`).
@@ -210,15 +211,21 @@ def _without_pinyin(folded: str) -> tuple[str, list[int] | None]:
 
 
 def _brackets(folded: str) -> list[tuple[int, int]]:
-    """Ranges of book titles `《…》` and of `〔2019〕`, in order, without one that starts inside another
-    (as one scan for either would find them); two scans for a literal first character are faster."""
-    ranges, end = [], 0
-    for start, stop in sorted([*(m.span() for m in BOOK_TITLE_RE.finditer(folded)),
-                               *(m.span() for m in BRACKETED_YEAR_RE.finditer(folded))]):
+    """Ranges of book titles `《…》` and of `〔2019〕`: two scans for a literal first character are
+    faster than one for either."""
+    return _leftmost([*(m.span() for m in BOOK_TITLE_RE.finditer(folded)),
+                      *(m.span() for m in BRACKETED_YEAR_RE.finditer(folded))])
+
+
+def _leftmost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The matches of patterns that open with different characters, in order, without one that
+    starts inside another: what one scan for the alternation of the patterns finds."""
+    kept, end = [], 0
+    for start, stop in sorted(spans):
         if start >= end:
-            ranges.append((start, stop))
+            kept.append((start, stop))
             end = stop
-    return ranges
+    return kept
 
 
 def _document_numbers(folded: str) -> list[tuple[int, int]]:
@@ -227,18 +234,21 @@ def _document_numbers(folded: str) -> list[tuple[int, int]]:
     last = folded.rfind("号")
     if last < 0:
         return []
+    numbers = [m.span() for m in DOC_NUMBER_RE.finditer(folded, 0, last + 2)]
+    if "号令" in folded:
+        numbers.extend(m.span() for m in DECREE_NUMBER_RE.finditer(folded, 0, last + 2))
     ranges = []
-    for m in DOC_NUMBER_RE.finditer(folded, 0, last + 2):
-        start = m.start()
+    for number_start, end in _leftmost(numbers):
+        start = number_start
         while (
-            start > max(0, m.start() - DOC_PREFIX)
+            start > max(0, number_start - DOC_PREFIX)
             and "\u4e00" <= folded[start - 1] <= "\u9fff"
             and folded[start - 1] not in DOC_PREFIX_STOP_CHARS
             and folded[start - 2 : start] not in DOC_PREFIX_STOP_WORDS
         ):
             start -= 1
-        if start < m.start() or m.group().startswith("令"):
-            ranges.append((start, m.end()))
+        if start < number_start or folded[number_start] == "令":
+            ranges.append((start, end))
     return ranges
 
 
