@@ -42,6 +42,7 @@ _ORGAN = re.compile(
 _PERIOD = re.compile(
     rf"({_YEAR})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起)?\s*(?:至|到|-|—|~|－)\s*(?:{_YEAR}\s*年)?\s*12\s*月\s*31\s*日"
 )
+_PERIOD_START = re.compile(r"年\s*0?1\s*月\s*0?1\s*日")  # in every _PERIOD, after its first year
 _SELF_REFERENCE = re.compile(
     rf"(?:现将|现就|现向社会公布|现予公布|发布|编制了?)\s*《?[^,。;《》]{{0,30}}?({_YEAR})\s*年度?[^,。;《》]{{0,30}}?(?:报告|情况)"
 )
@@ -141,8 +142,8 @@ def report_year(text: str) -> int | None:
         year = _title_year(remove_pinyin(folded[title[0] : title[1]]))
         if year is not None:
             return year
-    for pattern in _preamble_year_patterns(folded):
-        for m in pattern.finditer(folded, 0, 3000):
+    for pattern, start in _preamble_scans(folded):
+        for m in pattern.finditer(folded, start, 3000):
             year = _to_year(m.group(1))
             if year is not None:
                 return year
@@ -235,10 +236,19 @@ def _is_title(s: str) -> bool:
     return not _NOT_TITLE.match(s) and bool(_TITLE.search(s))
 
 
-def _preamble_year_patterns(folded: str) -> tuple[re.Pattern, ...]:
-    """``_PERIOD`` and ``_SELF_REFERENCE``, without ``_PERIOD`` when the first 3,000 characters
-    lack the ``31`` it needs (it would try every numeral of the text)."""
-    return (_PERIOD, _SELF_REFERENCE) if folded.find("31", 0, 3000) >= 0 else (_SELF_REFERENCE,)
+def _preamble_scans(folded: str) -> list[tuple[re.Pattern, int]]:
+    """``(pattern, start)`` of the scans of the first 3,000 characters for a preamble year.
+
+    ``_PERIOD`` (tried at every character by the regex engine) starts at the year before the first
+    ``年1月1日`` (found by a scan for 年), and is left out when the text lacks that or the ``31`` it
+    needs; ``_SELF_REFERENCE`` starts at the beginning.
+    """
+    scans = [(_SELF_REFERENCE, 0)]
+    first_day = _PERIOD_START.search(folded, 0, 3000)
+    if first_day is not None and folded.find("31", 0, 3000) >= 0:
+        year_end = len(folded[: first_day.start()].rstrip())  # ``\s*`` between the year and its 年
+        scans.insert(0, (_PERIOD, max(0, year_end - 4)))
+    return scans
 
 
 def _issuer_in_title(folded: str, start: int, end: int) -> tuple[int, int] | None:
