@@ -316,7 +316,7 @@ def _style_chain(headings: list[Heading]) -> list[Heading]:
     where its number fits between the chosen headings around it.
     """
     alone = [h for h in headings if not h.same_line]
-    if len(alone) == len(headings):
+    if len(alone) == len(headings):  # no heading with text on its line to fit in
         return _best_chain(headings)
     chain = _best_chain(alone)
     if sum(h.weight for h in chain) < 2 * STRONG:

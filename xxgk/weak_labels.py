@@ -148,7 +148,6 @@ DOC_PREFIX = 10
 # (`2019年按照国发〔2019〕1号`, `于2007年以国务院令第492号`, `市政府转发国办发〔2019〕3号`).
 DOC_PREFIX_STOP_CHARS = frozenset("年以按依据照在于由")
 DOC_PREFIX_STOP_WORDS = frozenset("执行 转发 印发 贯彻 落实 参照 遵照 学习 对照 根据 按照 依照 依据".split())
-PIPE_ROW_RE = re.compile(r"(?m)^[^\n|]*\|[^\n|]*\|[^\n]*$")  # flattened table rows `规章 | 0 | 0 | 0 |`
 
 
 def make_context(
@@ -158,7 +157,7 @@ def make_context(
     folded, positions = _without_pinyin(fold(text))
     context = LabelContext(folded, positions=positions)
     context.blocked = sorted([*_brackets(folded), *_document_numbers(folded)])
-    cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)] if "|" in folded else []
+    cells = _pipe_rows(folded) if "|" in folded else []
     if isinstance(tables, TableResult):
         context.tables = tables.tables
         evidence = [(e.start, e.end) for e in tables.evidence.values() if e.start is not None and e.end]
@@ -169,6 +168,16 @@ def make_context(
     context.table_cells = sorted(cells)
     context.sections = _scanned_sections(context, sections or [])
     return context
+
+
+def _pipe_rows(folded: str) -> list[tuple[int, int]]:
+    """Ranges of the lines with two pipes or more: flattened table rows `规章 | 0 | 0 | 0 |`."""
+    rows, start = [], 0
+    for line in folded.split("\n"):
+        if line.count("|") >= 2:
+            rows.append((start, start + len(line)))
+        start += len(line) + 1
+    return rows
 
 
 def _scanned_sections(context: LabelContext, sections: list[Section]) -> list[Section]:
