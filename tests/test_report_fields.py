@@ -252,3 +252,17 @@ def test_agency_of_a_letter_spaced_title():
     text = "金 山 区 财 政 局 2 0 2 2 年 政 府 信 息 公 开 工 作 年 度 报 告\n一、总体情况\n本年度…"
     assert report_agency(text) == "金山区财政局"
     assert report_agency("一 是 加 强 领 导 , 二 是 完 善 制 度") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("本报告统计期限为2021 年1月1日至12月31日。", 2021),
+        ("数据统计期为1998年1月1日至12月31日;本报告数据期为2021年1月1日至2021年12月31日。", 2021),
+        ("一、总体情况\n本局二〇二〇 年主动公开信息,2020年新增栏目,2019年以来持续推进。\n二、主动公开政府信息情况\n略", 2020),
+    ],
+)
+def test_year_of_a_report_without_a_dated_title(text, year):
+    """The statistics period (a space before 年; an implausible first period passed over), else the
+    most frequent year of the overview (in Chinese numerals too)."""
+    assert report_year(text) == year

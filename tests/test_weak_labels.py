@@ -516,3 +516,14 @@ def test_overlaps_resolved_by_length_then_label_priority():
     assert [(s.start, s.end, s.label) for s in kept] == [(1, 6, "AGENCY")]
     kept = resolve_overlaps({"COUNT": found["COUNT"], "YEAR": found["YEAR"]}, ("YEAR", "AGENCY", "COUNT"))
     assert [(s.start, s.end, s.label) for s in kept] == [(0, 2, "COUNT"), (5, 9, "YEAR")]
+
+
+def test_book_titles_document_numbers_and_table_rows_of_the_context():
+    text = "根据《条例》(国务院令第711号),按照国办发〔2019〕12号、市政府第5号令办理,本机关2021年公开。"
+    context = make_context(text)
+    assert [text[a:b] for a, b in context.blocked] == [
+        "《条例》", "国务院令第711号)", "国办发〔2019〕12号", "〔2019〕", "市政府第5号令"
+    ]
+    assert [s.text for s in label_years(text, context)] == ["2021年"]
+    rows = "规章 | 0 | 0\n2021年 | 1\n| 2022年 | 3 |"
+    assert [rows[a:b] for a, b in make_context(rows).table_cells] == ["规章 | 0 | 0", "| 2022年 | 3 |"]

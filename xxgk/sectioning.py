@@ -29,9 +29,7 @@ BODY_LINE = 40
 KINDS = ("part", "cn", "paren", "arabic", "none")
 STRONG, KEYWORD, GENERIC = 4, 2, 1
 _NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九十", 1)} | {"—": 1}
-_STRIP = " \t\r\x0b\x0c\u2028\u2029\u200b\ufeff|"
-# A line's content: from its first to its last character not in ``_STRIP`` (``str.strip``).
-_LINE_CONTENT = re.compile(f"[^\n{_STRIP}](?:[^\n]*[^\n{_STRIP}])?")
+_STRIP = " \t\r\x0b\x0c\u2028\u2029\u200b\ufeff|"  # around a line's content
 _SENTENCE_END = re.compile(r"[。:;]")
 _CUT = re.compile(r"[。:;]|\s+(?=\S)")
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
@@ -148,7 +146,7 @@ def _sections(text: str) -> tuple[Section, ...]:
     folded = fold(text)
     lines = split_lines(folded)
     boilerplate = _page_noise(folded)
-    headings = select_headings([h for line in lines if (h := read_heading(line)) is not None], boilerplate)
+    headings = select_headings(_heading_candidates(lines), boilerplate)
     tail = min((s for s, _ in boilerplate if headings and s > headings[-1].start), default=len(text))
     sections = []
     for i, heading in enumerate(headings):
@@ -209,24 +207,47 @@ def classify_heading(phrase: str) -> tuple[str, int] | None:
 def split_lines(folded: str) -> tuple[Line, ...]:
     """Non-empty lines of the folded text, stripped, with pinyin glosses removed (cached: headings,
     boilerplate and report fields all read the lines of the same report)."""
-    lines = tuple([Line(m.start(), m.end(), m.group()) for m in _LINE_CONTENT.finditer(folded)])
+    lines = _stripped_lines(folded)
     if PINYIN.search(folded) is None:  # cheap: one scan, most texts have no gloss to remove
         return lines
     return tuple(_without_pinyin(line) if PINYIN.search(line.text) else line for line in lines)
 
 
+def _stripped_lines(folded: str) -> tuple[Line, ...]:
+    """The lines of ``folded`` that are not empty once stripped of ``_STRIP``, stripped."""
+    lines, start = [], 0
+    for raw in folded.split("\n"):
+        text = raw.strip(_STRIP)
+        if text:
+            content_start = start + len(raw) - len(raw.lstrip(_STRIP))
+            lines.append(Line(content_start, content_start + len(text), text))
+        start += len(raw) + 1
+    return tuple(lines)
+
+
+def _heading_candidates(lines: tuple[Line, ...]) -> list[Heading]:
+    """The headings the lines start with; only a line with a topic word near its start can be one."""
+    topic = load_vocabulary().topic
+    return [
+        h
+        for line in lines
+        if topic.search(line.text, 0, MAX_HEADING + 16) and (h := read_heading(line)) is not None
+    ]
+
+
 def read_heading(line: Line) -> Heading | None:
-    """The heading that ``line`` starts with, if its wording is a section heading's."""
+    """The heading that ``line`` (with a topic word near its start) starts with, if its wording is a
+    section heading's."""
     vocab = load_vocabulary()
     s = line.text
-    if not vocab.topic.search(s, 0, MAX_HEADING + 16):
-        return None
     kind, marker = _marker(s, vocab)
     content_start = marker.end() if marker else 0
     content = s[content_start:].rstrip(" :。;,")
     if not content:
         return None
     whole_line = len(content) <= MAX_HEADING and not _SENTENCE_END.search(content)
+    if kind == "none" and (not whole_line or len(content) < 4):  # cheap: most such lines are paragraphs
+        return None
     if not whole_line:
         cut = _CUT.search(content)
         if cut is None or cut.start() > MAX_HEADING:
@@ -238,7 +259,7 @@ def read_heading(line: Line) -> Heading | None:
     type_, weight = found
     if not whole_line and ("," in content or weight < KEYWORD):
         return None
-    if kind == "none" and (weight < STRONG or not whole_line or len(content) < 4):
+    if kind == "none" and weight < STRONG:
         return None
     if _is_toc(s):
         return None
@@ -268,19 +289,20 @@ def select_headings(candidates: list[Heading], boilerplate: list[tuple[int, int]
     any real evidence; an unnumbered chain wins when it is stronger; ``(一)`` and ``1.`` styles
     are used only when nothing outer exists and their chain holds two known section wordings.
     """
-    by_kind: dict[str, list[Heading]] = {kind: [] for kind in KINDS}
+    if boilerplate:
+        candidates = [h for h in candidates if not any(a <= h.start < b for a, b in boilerplate)]
+    by_kind: dict[str, list[Heading]] = {}
     for h in candidates:
-        if not any(a <= h.start < b for a, b in boilerplate):
-            by_kind[h.kind].append(h)
-    # styles without candidates skipped: most reports number their headings in one or two styles
-    chains = {kind: _style_chain(headings) if headings else [] for kind, headings in by_kind.items()}
-    scores = {kind: sum(h.weight for h in chain) for kind, chain in chains.items()}
-    outer = max(("part", "cn"), key=lambda k: (scores[k], k == "part"))
+        by_kind.setdefault(h.kind, []).append(h)
+    # only the styles with candidates: most reports number their headings in one or two styles
+    chains = {kind: _style_chain(headings) for kind, headings in by_kind.items()}
+    scores = dict.fromkeys(KINDS, 0) | {kind: sum(h.weight for h in chain) for kind, chain in chains.items()}
+    outer = "part" if scores["part"] >= scores["cn"] else "cn"  # a tie goes to the outermost
     if scores[outer] > KEYWORD and scores[outer] >= scores["none"]:
         return chains[outer]
     if scores["none"] >= STRONG:
         return chains["none"]
-    inner = [k for k in ("paren", "arabic") if sum(h.weight == STRONG for h in chains[k]) >= 2]
+    inner = [k for k in ("paren", "arabic") if sum(h.weight == STRONG for h in chains.get(k, [])) >= 2]
     if inner:
         return chains[max(inner, key=lambda k: scores[k])]
     return []
@@ -294,6 +316,8 @@ def _style_chain(headings: list[Heading]) -> list[Heading]:
     where its number fits between the chosen headings around it.
     """
     alone = [h for h in headings if not h.same_line]
+    if len(alone) == len(headings):  # no heading with text on its line to fit in
+        return _best_chain(headings)
     chain = _best_chain(alone)
     if sum(h.weight for h in chain) < 2 * STRONG:
         return _best_chain(headings)
@@ -314,6 +338,7 @@ def _best_chain(headings: list[Heading]) -> list[Heading]:
     # per numeral: (best score, earliest index with it) of the chains ending there, so that a
     # text with thousands of heading-like lines stays linear in their count
     ends: dict[int, tuple[int, int]] = {}
+    top, last = 0, 0  # the best score and the earliest heading whose chain has it
     for i, h in enumerate(headings):
         score, prev = h.weight, -1
         for number, (end_score, j) in ends.items():
@@ -323,8 +348,9 @@ def _best_chain(headings: list[Heading]) -> list[Heading]:
         best.append((score, prev))
         if h.number not in ends or score > ends[h.number][0]:
             ends[h.number] = (score, i)
-    i = max(range(len(headings)), key=lambda k: best[k][0])
-    chain = []
+        if score > top:
+            top, last = score, i
+    chain, i = [], last
     while i >= 0:
         chain.append(headings[i])
         i = best[i][1]

@@ -132,23 +132,22 @@ def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
     return i + 1 < len(ranges) and ranges[i + 1][0] < end
 
 
-BRACKETS_RE = re.compile(
-    r"《[^《》]{0,300}》|〔[^〔〕\n]{0,30}〕"
-)  # book titles (〈〉 stay inside), 〔2019〕
+BOOK_TITLE_RE = re.compile(r"《[^《》]{0,300}》")  # 〈〉 stay inside
+BRACKETED_YEAR_RE = re.compile(r"〔[^〔〕\n]{0,30}〕")  # 〔2019〕
 # Document numbers and decrees; the issuing organ before them (`国发`, `国务院令`) is added by
-# ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters).
+# ``_document_numbers`` (up to ``DOC_PREFIX`` CJK characters). Each branch of DOC_NUMBER_RE opens
+# with a literal character, so the regex engine scans for those; DECREE_NUMBER_RE (`711号令`),
+# which opens with a digit, is scanned for only in a text with `号令`.
+_ISSUE_NUMBER = r"\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号"  # after its opening bracket
 DOC_NUMBER_RE = re.compile(
-    _starting_with(
-        r"〔\[【(令\d",
-        r"(?:〔|\[|【|\()\s*(?:19|20)\d{2}\s*(?:〕|\]|】|\))\s*第?\s*\d+\s*号|令\s*\(?第\s*\d+\s*号\)?|\d+\s*号令",
-    )
+    "|".join([*(re.escape(bracket) + _ISSUE_NUMBER for bracket in "〔[【("), r"令\s*\(?第\s*\d+\s*号\)?"])
 )
+DECREE_NUMBER_RE = re.compile(r"\d+\s*号令")
 DOC_PREFIX = 10
 # The organ prefix of a document number never reaches over a year or the verb that cites it
 # (`2019年按照国发〔2019〕1号`, `于2007年以国务院令第492号`, `市政府转发国办发〔2019〕3号`).
 DOC_PREFIX_STOP_CHARS = frozenset("年以按依据照在于由")
 DOC_PREFIX_STOP_WORDS = frozenset("执行 转发 印发 贯彻 落实 参照 遵照 学习 对照 根据 按照 依照 依据".split())
-PIPE_ROW_RE = re.compile(r"(?m)^[^\n|]*\|[^\n|]*\|[^\n]*$")  # flattened table rows `规章 | 0 | 0 | 0 |`
 
 
 def make_context(
@@ -157,8 +156,8 @@ def make_context(
     """The ``LabelContext`` of ``text``; ``tables`` is a ``TableResult`` or its ``tables`` dict."""
     folded, positions = _without_pinyin(fold(text))
     context = LabelContext(folded, positions=positions)
-    context.blocked = sorted([*(m.span() for m in BRACKETS_RE.finditer(folded)), *_document_numbers(folded)])
-    cells = [m.span() for m in PIPE_ROW_RE.finditer(folded)] if "|" in folded else []
+    context.blocked = sorted([*_brackets(folded), *_document_numbers(folded)])
+    cells = _pipe_rows(folded) if "|" in folded else []
     if isinstance(tables, TableResult):
         context.tables = tables.tables
         evidence = [(e.start, e.end) for e in tables.evidence.values() if e.start is not None and e.end]
@@ -169,6 +168,16 @@ def make_context(
     context.table_cells = sorted(cells)
     context.sections = _scanned_sections(context, sections or [])
     return context
+
+
+def _pipe_rows(folded: str) -> list[tuple[int, int]]:
+    """Ranges of the lines with two pipes or more: flattened table rows `规章 | 0 | 0 | 0 |`."""
+    rows, start = [], 0
+    for line in folded.split("\n"):
+        if line.count("|") >= 2:
+            rows.append((start, start + len(line)))
+        start += len(line) + 1
+    return rows
 
 
 def _scanned_sections(context: LabelContext, sections: list[Section]) -> list[Section]:
@@ -210,24 +219,45 @@ def _without_pinyin(folded: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), positions
 
 
+def _brackets(folded: str) -> list[tuple[int, int]]:
+    """Ranges of book titles `《…》` and of `〔2019〕`: two scans for a literal first character are
+    faster than one for either."""
+    titles = [m.span() for m in BOOK_TITLE_RE.finditer(folded)]
+    return _leftmost([*titles, *(m.span() for m in BRACKETED_YEAR_RE.finditer(folded))])
+
+
+def _leftmost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The matches of patterns that open with different characters, in order, without one that
+    starts inside another: what one scan for the alternation of the patterns finds."""
+    kept, end = [], 0
+    for start, stop in sorted(spans):
+        if start >= end:
+            kept.append((start, stop))
+            end = stop
+    return kept
+
+
 def _document_numbers(folded: str) -> list[tuple[int, int]]:
     """Ranges of `国发〔2019〕1号`, `闽政办函(2012)157号`, `国务院令第711号` with their organ prefix."""
     # every number ends with `号` (or `号令`, `号)`): the scan stops two characters after the last one
     last = folded.rfind("号")
     if last < 0:
         return []
+    numbers = [m.span() for m in DOC_NUMBER_RE.finditer(folded, 0, last + 2)]
+    if "号令" in folded:
+        numbers.extend(m.span() for m in DECREE_NUMBER_RE.finditer(folded, 0, last + 2))
     ranges = []
-    for m in DOC_NUMBER_RE.finditer(folded, 0, last + 2):
-        start = m.start()
+    for number_start, end in _leftmost(numbers):
+        start = number_start
         while (
-            start > max(0, m.start() - DOC_PREFIX)
+            start > max(0, number_start - DOC_PREFIX)
             and "\u4e00" <= folded[start - 1] <= "\u9fff"
             and folded[start - 1] not in DOC_PREFIX_STOP_CHARS
             and folded[start - 2 : start] not in DOC_PREFIX_STOP_WORDS
         ):
             start -= 1
-        if start < m.start() or m.group().startswith("令"):
-            ranges.append((start, m.end()))
+        if start < number_start or folded[number_start] == "令":
+            ranges.append((start, end))
     return ranges
 
 
@@ -947,13 +977,12 @@ def write_gazetteer(
 # ---------------------------------------------------------------------------------------------
 # YEAR
 
+# Every branch opens with a literal character, so the regex engine scans for those four
+# characters instead of trying each position. Only a bare year (the last two) ends in a digit.
 YEAR_RE = re.compile(
-    _starting_with(
-        "12一二",
-        r"(?:19|20)\d{2}[ ]?年度?"
-        r"|[一二][〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
-        r"|(?P<bare>(?:199\d|20[0-3]\d)(?=[\u4e00-\u9fff,]))",
-    )
+    r"19\d{2}[ ]?年度?|20\d{2}[ ]?年度?"
+    r"|一[〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?|二[〇○零0Oo九][〇○零0Oo一二三四五六七八九]{2}年度?"
+    r"|199\d(?=[\u4e00-\u9fff,])|20[0-3]\d(?=[\u4e00-\u9fff,])"
 )
 NOT_BEFORE_YEAR = set("0123456789.零〇○一二三四五六七八九十")
 # A bare four-digit number followed by these is a quantity, a date or a number (`2020条`, `2020号`).
@@ -970,7 +999,7 @@ def label_years(text: str, context: LabelContext) -> list[Span]:
         start, end = m.span()
         if start and folded[start - 1] in NOT_BEFORE_YEAR and not _after_list_marker(folded, start):
             continue  # `202020年`, part of a longer number or a date
-        if m.group("bare") and (
+        if folded[end - 1].isdigit() and (  # a bare year
             folded[end] in NOT_AFTER_BARE_YEAR
             or (start and folded[start - 1] in "-/:")
             or context.in_table_cell(start, end)
