@@ -62,12 +62,9 @@ def _starting_with(chars: str, pattern: str) -> str:
     return f"(?=[{chars}])(?:{pattern})"
 
 
-LOOKBEHIND_RE = re.compile(r"^\(\?<=[^)]*\)")
-
-
-def _first_chars(patterns: Iterable[str]) -> str:
-    """The characters the regex ``patterns`` (literals, possibly behind a look-behind) start with."""
-    return "".join(sorted({LOOKBEHIND_RE.sub("", p)[0] for p in patterns}))
+def _first_chars(words: Iterable[str]) -> str:
+    """The characters ``words`` start with."""
+    return "".join(sorted({w[0] for w in words}))
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -305,13 +302,14 @@ SUBUNIT_SUFFIXES = _guarded(
 )
 # One-character sub-units need a name before them (`政务公开科`, not `局局`).
 SUBUNIT_CHARS = _guarded("处/理置罚 科/学技 股 局/面部势限 办/理事法件结好学案公 委/托屈派员")
+# Central organs, each opening with a literal character (so the regex engine scans for those).
 FIXED_AGENCIES = (
     "国务院办公厅 国务院新闻办公室 国务院新闻办 国务院 党中央 中共中央办公厅 中共中央 中央办公厅 "
     "中央宣传部 中宣部 中央组织部 中央网信办 全国人大常委会 全国人大 全国政协 最高人民法院 "
     "最高人民检察院 外交部 国防部 教育部 科学技术部 科技部 工业和信息化部 工信部 公安部 国家安全部 "
     "民政部 司法部 财政部 人力资源和社会保障部 人社部 自然资源部 生态环境部 住房和城乡建设部 住建部 "
     "交通运输部 水利部 农业农村部 商务部 文化和旅游部 退役军人事务部 应急管理部 中国人民银行 审计署 "
-    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函]) 中纪委 中办(?=、?国办) (?<=国办、)省办"
+    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函]) 中纪委 中办(?=、?国办) 省办(?<=国办、省办)"
 ).split()
 # Function words and self/collective references: never inside a name or an organ's core.
 FUNCTION_CHARS = "的与及或在对向将把被是为了等各全本我该其此每有无从于以由到至并即也都这那共年月度号"
@@ -389,6 +387,7 @@ class AgencyPatterns:
     known_lengths: dict[str, tuple[int, ...]]
     full_names: tuple[str, ...] = ()
     learned: frozenset[str] = frozenset()  # division names learned from this report
+    learned_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ``known_lengths`` with them
 
     def is_known(self, name: str) -> bool:
         return name in self.known or name in self.learned
@@ -409,10 +408,8 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         rf"|{sub_core}{{2,14}}?(?:{_suffix_alternation(SUBUNIT_CHARS)})))"
     )
     tail = rf"(?P<core>{core}{{0,12}}?)(?P<organ>{organs})(?P<sub>{sub}*)"
-    fixed = _starting_with(
-        _first_chars([*FIXED_AGENCIES, "中华人民共和国"]),
-        rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)",
-    )
+    fixed_names = [*FIXED_AGENCIES, f"中华人民共和国(?:{'|'.join(FIXED_AGENCIES)})"]
+    fixed = rf"(?:{_grouped_alternation((n[0], n[1:]) for n in fixed_names)})(?!门)(?P<sub>{sub}*)"
     departments = rf"(?:{_alternation(DEPARTMENTS)})(?:委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室)"
     known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES} | _renamed_counties(gazetteer.divisions)
     return AgencyPatterns(
@@ -425,7 +422,7 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         known=known,
         not_names=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.not_names]),
         verbs=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.verbs]),
-        known_lengths=_known_lengths(known),
+        known_lengths=_name_lengths(known, {}, {}),
     )
 
 
@@ -435,18 +432,28 @@ def _renamed_counties(divisions: Iterable[str]) -> set[str]:
     return {f"{name[:-1]}区" for name in divisions if name.endswith("县") and len(name) > 2}
 
 
-def _known_lengths(
-    known: Iterable[str], lengths: dict[str, tuple[int, ...]] | None = None
+def _name_lengths(
+    names: Iterable[str], lengths: dict[str, tuple[int, ...]], known: dict[str, tuple[int, ...]]
 ) -> dict[str, tuple[int, ...]]:
-    """For each division suffix, the name lengths (without it) of the ``known`` names ending with
-    it, longest first, added to ``lengths``."""
-    found = dict(lengths or {})
-    for name in known:
+    """For each division suffix with the character before it (`州市`), the name lengths (without
+    the suffix) of the ``names`` ending so, longest first, added to ``lengths`` (or else to the
+    ``known`` ones): an anchor after a character no name has there (`全市`, `城市`) needs no look-up."""
+    found = dict(lengths)
+    for name in names:
         for suffix in DIVISION_SUFFIXES_LONGEST_FIRST:
             if name.endswith(suffix) and len(name) > len(suffix):
-                found[suffix] = tuple(sorted({*found.get(suffix, ()), len(name) - len(suffix)}, reverse=True))
+                ending = name[-len(suffix) - 1 :]
+                found[ending] = tuple(
+                    sorted({*found.get(ending, known.get(ending, ())), len(name) - len(suffix)}, reverse=True)
+                )
                 break
     return found
+
+
+def _learning(patterns: AgencyPatterns, names: set[str], **changes: Any) -> AgencyPatterns:
+    """The patterns with ``names`` known as division names of this report (and other ``changes``)."""
+    lengths = _name_lengths(names, patterns.learned_lengths, patterns.known_lengths)
+    return replace(patterns, learned=patterns.learned | names, learned_lengths=lengths, **changes)
 
 
 @lru_cache(maxsize=1)
@@ -463,8 +470,7 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
     # names found once at a clear boundary are known for the whole report (`外海街道` after `提高`)
     learned = {u for head in heads for u in leading_units(head, patterns.verbs) if not patterns.is_known(u)}
     if any(_occurs_twice(folded, unit) for unit in learned):
-        lengths = _known_lengths(learned, patterns.known_lengths)
-        patterns = replace(patterns, learned=patterns.learned | learned, known_lengths=lengths)
+        patterns = _learning(patterns, learned)
         found, _ = _structural_agencies(folded, patterns)
     found.extend((m.start(), _fixed_end(folded, m)) for m in patterns.fixed.finditer(folded))
     found.extend(b for m in patterns.departments.finditer(folded) if (b := _department_at(folded, m)))
@@ -543,8 +549,7 @@ def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPattern
         return patterns
     units = {unit for name in names for unit in leading_units(name, patterns.not_names)}
     full = tuple(n for n in names if _organ_suffix(n) or not leading_units(n))
-    lengths = _known_lengths(units, patterns.known_lengths)
-    return replace(patterns, learned=frozenset(units), known_lengths=lengths, full_names=full)
+    return _learning(patterns, units, full_names=full)
 
 
 def _fixed_end(folded: str, m: re.Match) -> int:
@@ -651,8 +656,9 @@ def _head_start(
     two or three characters that start at a word boundary."""
     pos, end = anchor.span()
     suffix = anchor.group()
-    known, learned = patterns.known, patterns.learned  # ``is_known`` inlined: ~4 look-ups per anchor
-    for k in patterns.known_lengths.get(suffix, ()):
+    known, learned = patterns.known, patterns.learned  # ``is_known`` inlined on this hot path
+    ending = folded[max(0, pos - 1) : end]
+    for k in patterns.learned_lengths.get(ending) or patterns.known_lengths.get(ending, ()):
         if k > pos - floor:
             continue
         name = folded[pos - k : end]
