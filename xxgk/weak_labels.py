@@ -476,7 +476,10 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
     found.extend(b for m in patterns.departments.finditer(folded) if (b := _department_at(folded, m)))
     for name in patterns.full_names:
         found.extend(_occurrences(folded, name))
-    spans = [context.span(text, s, e, "AGENCY") for s, e in found if e > s and not context.is_blocked(s, e)]
+    # the same offsets found twice (a department inside a structural match, the title's name) make one span
+    spans = [
+        context.span(text, s, e, "AGENCY") for s, e in dict.fromkeys(found) if e > s and not context.is_blocked(s, e)
+    ]
     return _merge_central_prefix(text, resolve_overlaps({"AGENCY": spans}, ("AGENCY",)))
 
 
@@ -750,7 +753,9 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
 # Gazetteer
 
 GAZETTEER_PATH = "templates/gazetteer.toml"
-TITLE_END_RE = re.compile(r"信息公开(?:工作)?年度?报告|信息公开年报|政务公开(?:工作)?(?:年度?)?报告")
+# The end of a title (`信息公开年度报告`, `政务公开工作报告`), matched from its literal `公开`, which the
+# regex engine finds fast (the `信息`/`政务` before it, a look-behind, are not part of the match).
+TITLE_END_RE = re.compile(r"公开(?:(?<=信息公开)(?:(?:工作)?年度?报告|年报)|(?<=政务公开)(?:工作)?(?:年度?)?报告)")
 TITLE_HEAD_RE = re.compile(
     rf"[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*(?P<name>[{CJK}()]{{2,40}}?)\s*"
     rf"(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?(?:政府)?"
@@ -780,8 +785,9 @@ def title_names(folded: str) -> set[str]:
     """Names of the issuing agency in a (folded) report's title and signature lines."""
     found = []
     for m in TITLE_END_RE.finditer(folded):
-        line_start = folded.rfind("\n", 0, m.start()) + 1
-        if m.start() - line_start <= 60 and (head := TITLE_HEAD_RE.fullmatch(folded, line_start, m.start())):
+        head_end = m.start() - 2  # before `信息`/`政务`
+        line_start = folded.rfind("\n", 0, head_end) + 1
+        if head_end - line_start <= 60 and (head := TITLE_HEAD_RE.fullmatch(folded, line_start, head_end)):
             found.append(head.group("name"))
     for m in DATE_LINE_RE.finditer(folded):
         line_end = m.start()
