@@ -320,6 +320,7 @@ BOUNDARY_WORD_SET = frozenset(
     "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导 中共".split()
 )
 PROVINCE_SET = frozenset(PROVINCES)
+PROVINCE_LAST_CHARS = frozenset(p[-1] for p in PROVINCES)
 NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
 SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|该|各|来|去)$")
 ACTOR_AFTER = re.compile(
@@ -568,7 +569,7 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
     head_end = _chain_end(folded, anchor.end(), patterns)
     chain = folded[head_start:head_end] if named else ""
     tail = patterns.tail.match(folded, head_end)
-    organ, core = (tail.group("organ"), tail.group("core")) if tail else (None, "")
+    organ, core = tail.group("organ", "core") if tail else (None, "")
     if organ is not None and core and not _plausible_organ(organ, core):
         organ = None  # `西咸新区门户网站政府`: the organ belongs to another phrase
     if organ is None:
@@ -579,18 +580,19 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
         )
     if _address_before(folded, head_start):
         return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
-    if BUILDING_AFTER.match(folded, tail.end()):
-        return None  # `在县政府大院设置公开栏`: a place, not the organ
     end = tail.end()
+    if BUILDING_AFTER.match(folded, end):
+        return None  # `在县政府大院设置公开栏`: a place, not the organ
+    organ_end = tail.end("organ")
     sub = tail.group("sub")
-    if (sub and BAD_CORE.search(sub)) or _opens_with_verb(folded, tail.end("organ"), patterns):
-        end = tail.end("organ")  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
-    if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, tail.end("organ")):
+    if (sub and BAD_CORE.search(sub)) or _opens_with_verb(folded, organ_end, patterns):
+        end = organ_end  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
+    if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, organ_end):
         # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
         # `市政府信息公开的有关要求` → nothing.
         if not named:
             return None
-        return _Agency(head_start, end if end > tail.end("organ") else head_end, chain)
+        return _Agency(head_start, end if end > organ_end else head_end, chain)
     if not named and not core and organ in ZONE_ORGANS and (zone := _zone_start(folded, head_end, floor)) is not None:
         return _Agency(zone, end, "")  # `经济开发区管委会`, `风景区管委会`: a zone word works like a level word
     if not named and (organ in PARENT_ONLY or (not core and organ in NEED_CORE)):
@@ -704,6 +706,8 @@ def _at_boundary(folded: str, start: int) -> bool:
 
 def _province_before(folded: str, start: int) -> int:
     """Length of a province name (without 省) that ends at ``start`` (`广东从化`), else 0."""
+    if not start or folded[start - 1] not in PROVINCE_LAST_CHARS:
+        return 0
     for k in (3, 2):
         if folded[max(0, start - k) : start] in PROVINCE_SET:
             return k
