@@ -469,7 +469,7 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
     patterns = _with_document_names(agency_patterns(), folded)
     found, heads = _structural_agencies(folded, patterns)
     # names found once at a clear boundary are known for the whole report (`外海街道` after `提高`)
-    learned = {u for head in heads for u in leading_units(head, patterns.verbs) if not patterns.is_known(u)}
+    learned = {u for head in set(heads) for u in leading_units(head, patterns.verbs) if not patterns.is_known(u)}
     if any(_occurs_twice(folded, unit) for unit in learned):
         patterns = _learning(patterns, learned)
         found, _ = _structural_agencies(folded, patterns)
@@ -660,15 +660,17 @@ def _head_start(
     level word (`市`, `县`) is not named. Known names first (longest), then unknown names of
     two or three characters that start at a word boundary."""
     pos, end = anchor.span()
-    suffix = anchor.group()
-    known, learned = patterns.known, patterns.learned  # ``is_known`` inlined on this hot path
     ending = folded[max(0, pos - 1) : end]
-    for k in patterns.learned_lengths.get(ending) or patterns.known_lengths.get(ending, ()):
-        if k > pos - floor:
-            continue
-        name = folded[pos - k : end]
-        if name in known or name in learned:
-            return _with_province(folded, pos - k, floor), True
+    lengths = patterns.learned_lengths.get(ending) or patterns.known_lengths.get(ending)
+    if lengths:
+        known, learned = patterns.known, patterns.learned  # ``is_known`` inlined on this hot path
+        for k in lengths:
+            if k > pos - floor:
+                continue
+            name = folded[pos - k : end]
+            if name in known or name in learned:
+                return _with_province(folded, pos - k, floor), True
+    suffix = anchor.group()
     if suffix in TOWN_SUFFIXES or suffix in COUNTY_SUFFIXES:
         # town names are often common words (`团结乡`, `周家桥街道`): only verbs exclude them
         words = patterns.verbs if suffix in TOWN_SUFFIXES else patterns.not_names
