@@ -82,6 +82,14 @@ def _grouped_alternation(branches: Iterable[tuple[str, str]]) -> str:
     return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
+def _lengths_by_last_char(words: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """For each last character of ``words``, the lengths of the words ending with it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        lengths.setdefault(word[-1], set()).add(len(word))
+    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}
+
+
 # ---------------------------------------------------------------------------------------------
 # Context shared by the labellers
 
@@ -289,6 +297,11 @@ DEPARTMENTS = (
     "发展改革 发改 工业和信息化 工信 经济和信息化 经信 科技 科学技术 民族宗教 民宗 国资 粮食 规划 海洋 渔业 "
     "畜牧 水产 人防 人民防空 地震 粮食和物资储备 机关事务管理 金融 外事 侨务 扶贫 招商 投资促进 旅游"
 ).split()
+# The organ after a department's name. No name holds an organ's first character (委局厅办), so a
+# department is found back from its organ, the rarer word (as a left-to-right regex scan would).
+DEPARTMENT_ORGAN_RE = re.compile("委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室")
+DEPARTMENT_NAMES = frozenset(DEPARTMENTS)
+DEPARTMENT_LENGTHS = _lengths_by_last_char(DEPARTMENTS)
 # Organs that are AGENCY only with a named parent, never after a bare level word (`镇政务公开领导小组`).
 PARENT_ONLY = {"办公室", "党政办公室", "党政办", "领导小组办公室", "领导小组"}
 # Organs that need a core after a bare level word (`市局`, `省委员会` are generic; `市委`, `市档案馆` are not).
@@ -380,7 +393,6 @@ class AgencyPatterns:
     loose: re.Pattern
     tail: re.Pattern
     fixed: re.Pattern
-    departments: re.Pattern
     name: re.Pattern
     known: frozenset[str]
     not_names: frozenset[str]
@@ -411,14 +423,12 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
     tail = rf"(?P<core>{core}{{0,12}}?)(?P<organ>{organs})(?P<sub>{sub}*)"
     fixed_names = [*FIXED_AGENCIES, f"中华人民共和国(?:{'|'.join(FIXED_AGENCIES)})"]
     fixed = rf"(?:{_grouped_alternation((n[0], n[1:]) for n in fixed_names)})(?!门)(?P<sub>{sub}*)"
-    departments = rf"(?:{_alternation(DEPARTMENTS)})(?:委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室)"
     known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES} | _renamed_counties(gazetteer.divisions)
     return AgencyPatterns(
         anchors=re.compile(f"{divs}|国家"),
         loose=re.compile(loose + "+"),
         tail=re.compile(tail),
         fixed=re.compile(fixed),
-        departments=re.compile(departments),
         name=re.compile(_char_class(FUNCTION_CHARS + ORGAN_CHARS + "和") + "+"),
         known=known,
         not_names=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.not_names]),
@@ -474,7 +484,7 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
         patterns = _learning(patterns, learned)
         found, _ = _structural_agencies(folded, patterns)
     found.extend((m.start(), _fixed_end(folded, m)) for m in patterns.fixed.finditer(folded))
-    found.extend(b for m in patterns.departments.finditer(folded) if (b := _department_at(folded, m)))
+    found.extend(b for s, e in _departments(folded) if (b := _department_at(folded, s, e)))
     for name in patterns.full_names:
         found.extend(_occurrences(folded, name))
     # the same offsets found twice (a department inside a structural match, the title's name) make one span
@@ -520,15 +530,26 @@ class _Agency(NamedTuple):
     chain: str  # its named division part (`福州市晋安区`), "" for a bare level word
 
 
-def _department_at(folded: str, m: re.Match) -> tuple[int, int] | None:
-    """A department named without its division (`统计局`, `住建局`) where a name may start (not
-    in a title: `信访局局长`)."""
-    start = m.start()
-    if (start and folded[start - 1] in "我本该各全" + LEVEL_CHARS) or folded.startswith(
-        ("长", "局长", "副局长"), m.end()
-    ):
+def _departments(folded: str) -> list[tuple[int, int]]:
+    """Offsets of the departments named without their division (`统计局`, `住建局`), left to
+    right without overlaps: before each organ, the longest department name that starts after
+    the last one found."""
+    found, last_end = [], 0
+    for organ in DEPARTMENT_ORGAN_RE.finditer(folded):
+        end = organ.start()
+        for k in DEPARTMENT_LENGTHS.get(folded[end - 1 : end], ()):
+            if end - k >= last_end and folded[end - k : end] in DEPARTMENT_NAMES:
+                found.append((end - k, organ.end()))
+                last_end = organ.end()
+                break
+    return found
+
+
+def _department_at(folded: str, start: int, end: int) -> tuple[int, int] | None:
+    """A department named without its division where a name may start (not in a title: `信访局局长`)."""
+    if (start and folded[start - 1] in "我本该各全" + LEVEL_CHARS) or folded.startswith(("长", "局长", "副局长"), end):
         return None
-    return m.span() if _at_boundary(folded, start) or folded[start - 1 : start] in "了对" else None
+    return (start, end) if _at_boundary(folded, start) or folded[start - 1 : start] in "了对" else None
 
 
 def _merge_central_prefix(text: str, spans: list[Span]) -> list[Span]:
