@@ -9,6 +9,7 @@ import pytest
 
 from xxgk.records import Section, Span
 from xxgk.weak_labels import (
+    DEPARTMENTS,
     LABELERS,
     build_gazetteer,
     count_attributes,
@@ -157,6 +158,10 @@ def test_agency_departments_without_division_and_central_prefixes():
         "国家税务总局佛山市税务局"
     ]
     assert texts(label_agencies, "《中华人民共和国政府信息公开条例》(国务院第492号令)") == []
+    # found back from the organ, as a left-to-right scan would, since no name holds 委, 局, 厅 or 办
+    assert not [name for name in DEPARTMENTS if set(name) & set("委局厅办")]
+    text = "向市场监督管理局、统计局和自然资源和规划局"
+    assert texts(label_agencies, text) == ["市场监督管理局", "统计局", "自然资源和规划局"]
 
 
 def test_agency_learns_division_names_the_report_uses():

@@ -47,14 +47,18 @@ _SELF_REFERENCE = re.compile(
     rf"(?:现将|现就|现向社会公布|现予公布|发布|编制了?)\s*《?[^,。;《》]{{0,30}}?({_YEAR})\s*年度?[^,。;《》]{{0,30}}?(?:报告|情况)"
 )
 _MADE_THIS_REPORT = re.compile(r"(?:编制|制作|发布)了?本(?:年度)?报告")
-# ``XX局编制本报告``: tried at every character, so ``_opening`` first looks for its literal end.
+MAKER_NAME_MAX = 40
+# ``XX局编制本报告``: tried at every character, so ``_opening`` first looks for its end and
+# searches from the longest name's length before it.
 _MAKER_OPENING = re.compile(
-    rf"(?:^|(?<=[,。;:\s》]))(?!我|本|编制|制作|发布)([^,。;:、\s《》()]{{2,40}}?){_MADE_THIS_REPORT.pattern}"
+    rf"(?:^|(?<=[,。;:\s》]))(?!我|本|编制|制作|发布)([^,。;:、\s《》()]{{2,{MAKER_NAME_MAX}}}?){_MADE_THIS_REPORT.pattern}"
+)
+# ``《XX局2021年政府信息公开工作年度报告》``: tried at every ``《``, so ``_opening`` first looks for its end.
+_TITLED_OPENING = re.compile(
+    rf"《(?!我|本)([^,。;:、\s《》()]{{2,40}}?)\s*{_YEAR}\s*年度?(?:政府信息公开|政务信息公开|政务公开)[^《》]{{0,12}}报告》"
 )
 _OPENING = (
-    re.compile(
-        rf"《(?!我|本)([^,。;:、\s《》()]{{2,40}}?)\s*{_YEAR}\s*年度?(?:政府信息公开|政务信息公开|政务公开)[^《》]{{0,12}}报告》"
-    ),
+    _TITLED_OPENING,
     re.compile(rf"(?:现将|现公布|现向社会公布)(?!我|本)([^,。;:、\s《》()]{{2,40}}?)\s*{_YEAR}\s*年"),
     re.compile(rf"由(?!我|本)([^,。;:、\s《》()]{{2,40}}?)编制的?\s*{_YEAR}\s*年"),
     re.compile(
@@ -331,12 +335,24 @@ def _metadata_issuer(folded: str) -> tuple[int, int] | None:
 
 def _opening(folded: str) -> tuple[int, int] | None:
     for pattern in _OPENING:
-        if pattern is _MAKER_OPENING and not _MADE_THIS_REPORT.search(folded, 0, 3000):
+        start = _opening_start(folded, pattern)
+        if start is None:
             continue
-        m = pattern.search(folded, 0, 3000)
+        m = pattern.search(folded, start, 3000)
         if m and _plausible(m.group(1)):
             return m.start(1), m.end(1)
     return None
+
+
+def _opening_start(folded: str, pattern: re.Pattern) -> int | None:
+    """Where ``pattern`` may first match in the opening, or None where it cannot: the titled and
+    the maker's openings need their literal ends (cheap to look for)."""
+    if pattern is _TITLED_OPENING:
+        return 0 if folded.find("报告》", 0, 3000) >= 0 else None
+    if pattern is _MAKER_OPENING:
+        made = _MADE_THIS_REPORT.search(folded, 0, 3000)
+        return None if made is None else max(0, made.start() - MAKER_NAME_MAX)  # the longest name's start
+    return 0
 
 
 def _trim(s: str, a: int, b: int) -> tuple[int, int]:

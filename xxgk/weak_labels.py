@@ -62,12 +62,9 @@ def _starting_with(chars: str, pattern: str) -> str:
     return f"(?=[{chars}])(?:{pattern})"
 
 
-LOOKBEHIND_RE = re.compile(r"^\(\?<=[^)]*\)")
-
-
-def _first_chars(patterns: Iterable[str]) -> str:
-    """The characters the regex ``patterns`` (literals, possibly behind a look-behind) start with."""
-    return "".join(sorted({LOOKBEHIND_RE.sub("", p)[0] for p in patterns}))
+def _first_chars(words: Iterable[str]) -> str:
+    """The characters ``words`` start with."""
+    return "".join(sorted({w[0] for w in words}))
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -83,6 +80,14 @@ def _grouped_alternation(branches: Iterable[tuple[str, str]]) -> str:
     for first, rest in branches:
         groups.setdefault(first, []).append(rest)
     return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+def _lengths_by_last_char(words: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """For each last character of ``words``, the lengths of the words ending with it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        lengths.setdefault(word[-1], set()).add(len(word))
+    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,6 +327,11 @@ DEPARTMENTS = (
     "发展改革 发改 工业和信息化 工信 经济和信息化 经信 科技 科学技术 民族宗教 民宗 国资 粮食 规划 海洋 渔业 "
     "畜牧 水产 人防 人民防空 地震 粮食和物资储备 机关事务管理 金融 外事 侨务 扶贫 招商 投资促进 旅游"
 ).split()
+# The organ after a department's name. No name holds an organ's first character (委局厅办), so a
+# department is found back from its organ, the rarer word (as a left-to-right regex scan would).
+DEPARTMENT_ORGAN_RE = re.compile("委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室")
+DEPARTMENT_NAMES = frozenset(DEPARTMENTS)
+DEPARTMENT_LENGTHS = _lengths_by_last_char(DEPARTMENTS)
 # Organs that are AGENCY only with a named parent, never after a bare level word (`镇政务公开领导小组`).
 PARENT_ONLY = {"办公室", "党政办公室", "党政办", "领导小组办公室", "领导小组"}
 # Organs that need a core after a bare level word (`市局`, `省委员会` are generic; `市委`, `市档案馆` are not).
@@ -335,13 +345,14 @@ SUBUNIT_SUFFIXES = _guarded(
 )
 # One-character sub-units need a name before them (`政务公开科`, not `局局`).
 SUBUNIT_CHARS = _guarded("处/理置罚 科/学技 股 局/面部势限 办/理事法件结好学案公 委/托屈派员")
+# Central organs, each opening with a literal character (so the regex engine scans for those).
 FIXED_AGENCIES = (
     "国务院办公厅 国务院新闻办公室 国务院新闻办 国务院 党中央 中共中央办公厅 中共中央 中央办公厅 "
     "中央宣传部 中宣部 中央组织部 中央网信办 全国人大常委会 全国人大 全国政协 最高人民法院 "
     "最高人民检察院 外交部 国防部 教育部 科学技术部 科技部 工业和信息化部 工信部 公安部 国家安全部 "
     "民政部 司法部 财政部 人力资源和社会保障部 人社部 自然资源部 生态环境部 住房和城乡建设部 住建部 "
     "交通运输部 水利部 农业农村部 商务部 文化和旅游部 退役军人事务部 应急管理部 中国人民银行 审计署 "
-    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函]) 中纪委 中办(?=、?国办) (?<=国办、)省办"
+    "海关总署 国家税务总局 国家市场监督管理总局 国办(?![发函]) 中纪委 中办(?=、?国办) 省办(?<=国办、省办)"
 ).split()
 # Function words and self/collective references: never inside a name or an organ's core.
 FUNCTION_CHARS = "的与及或在对向将把被是为了等各全本我该其此每有无从于以由到至并即也都这那共年月度号"
@@ -352,6 +363,7 @@ BOUNDARY_WORD_SET = frozenset(
     "通过 利用 依托 公布 涵盖 结合 登录 访问 进入 联系 点击 关注 配合 会同 联合 组织 协调 督促 指导 中共".split()
 )
 PROVINCE_SET = frozenset(PROVINCES)
+PROVINCE_LAST_CHARS = frozenset(p[-1] for p in PROVINCES)
 NOT_NAMES = "城乡 城市 乡镇 县区 市县 省市 地市 社区 农村 辖区 园区 村居 区属 市属 县属 省属 市直 县直 区直 省直 设区".split()
 SELF_CONTEXT_BEFORE = re.compile(r"(?:在|于|到|至|赴|全|本|该|各|来|去)$")
 ACTOR_AFTER = re.compile(
@@ -411,7 +423,6 @@ class AgencyPatterns:
     loose: re.Pattern
     tail: re.Pattern
     fixed: re.Pattern
-    departments: re.Pattern
     name: re.Pattern
     known: frozenset[str]
     not_names: frozenset[str]
@@ -419,6 +430,7 @@ class AgencyPatterns:
     known_lengths: dict[str, tuple[int, ...]]
     full_names: tuple[str, ...] = ()
     learned: frozenset[str] = frozenset()  # division names learned from this report
+    learned_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ``known_lengths`` with them
 
     def is_known(self, name: str) -> bool:
         return name in self.known or name in self.learned
@@ -439,23 +451,19 @@ def _build_agency_patterns(gazetteer: Gazetteer) -> AgencyPatterns:
         rf"|{sub_core}{{2,14}}?(?:{_suffix_alternation(SUBUNIT_CHARS)})))"
     )
     tail = rf"(?P<core>{core}{{0,12}}?)(?P<organ>{organs})(?P<sub>{sub}*)"
-    fixed = _starting_with(
-        _first_chars([*FIXED_AGENCIES, "中华人民共和国"]),
-        rf"(?:{'|'.join(FIXED_AGENCIES)}|中华人民共和国(?:{'|'.join(FIXED_AGENCIES)}))(?!门)(?P<sub>{sub}*)",
-    )
-    departments = rf"(?:{_alternation(DEPARTMENTS)})(?:委员会|局(?![面部势限])|厅|委(?![托屈派员])|办公室)"
+    fixed_names = [*FIXED_AGENCIES, f"中华人民共和国(?:{'|'.join(FIXED_AGENCIES)})"]
+    fixed = rf"(?:{_grouped_alternation((n[0], n[1:]) for n in fixed_names)})(?!门)(?P<sub>{sub}*)"
     known = frozenset(gazetteer.divisions) | {f"{p}省" for p in PROVINCES} | _renamed_counties(gazetteer.divisions)
     return AgencyPatterns(
         anchors=re.compile(f"{divs}|国家"),
         loose=re.compile(loose + "+"),
         tail=re.compile(tail),
         fixed=re.compile(fixed),
-        departments=re.compile(departments),
         name=re.compile(_char_class(FUNCTION_CHARS + ORGAN_CHARS + "和") + "+"),
         known=known,
         not_names=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.not_names]),
         verbs=frozenset([*NOT_NAMES, *BOUNDARY_WORD_SET, *gazetteer.verbs]),
-        known_lengths=_known_lengths(known),
+        known_lengths=_name_lengths(known, {}, {}),
     )
 
 
@@ -465,18 +473,28 @@ def _renamed_counties(divisions: Iterable[str]) -> set[str]:
     return {f"{name[:-1]}区" for name in divisions if name.endswith("县") and len(name) > 2}
 
 
-def _known_lengths(
-    known: Iterable[str], lengths: dict[str, tuple[int, ...]] | None = None
+def _name_lengths(
+    names: Iterable[str], lengths: dict[str, tuple[int, ...]], known: dict[str, tuple[int, ...]]
 ) -> dict[str, tuple[int, ...]]:
-    """For each division suffix, the name lengths (without it) of the ``known`` names ending with
-    it, longest first, added to ``lengths``."""
-    found = dict(lengths or {})
-    for name in known:
+    """For each division suffix with the character before it (`州市`), the name lengths (without
+    the suffix) of the ``names`` ending so, longest first, added to ``lengths`` (or else to the
+    ``known`` ones): an anchor after a character no name has there (`全市`, `城市`) needs no look-up."""
+    found = dict(lengths)
+    for name in names:
         for suffix in DIVISION_SUFFIXES_LONGEST_FIRST:
             if name.endswith(suffix) and len(name) > len(suffix):
-                found[suffix] = tuple(sorted({*found.get(suffix, ()), len(name) - len(suffix)}, reverse=True))
+                ending = name[-len(suffix) - 1 :]
+                found[ending] = tuple(
+                    sorted({*found.get(ending, known.get(ending, ())), len(name) - len(suffix)}, reverse=True)
+                )
                 break
     return found
+
+
+def _learning(patterns: AgencyPatterns, names: set[str], **changes: Any) -> AgencyPatterns:
+    """The patterns with ``names`` known as division names of this report (and other ``changes``)."""
+    lengths = _name_lengths(names, patterns.learned_lengths, patterns.known_lengths)
+    return replace(patterns, learned=patterns.learned | names, learned_lengths=lengths, **changes)
 
 
 @lru_cache(maxsize=1)
@@ -491,16 +509,18 @@ def label_agencies(text: str, context: LabelContext) -> list[Span]:
     patterns = _with_document_names(agency_patterns(), folded)
     found, heads = _structural_agencies(folded, patterns)
     # names found once at a clear boundary are known for the whole report (`外海街道` after `提高`)
-    learned = {u for head in heads for u in leading_units(head, patterns.verbs) if not patterns.is_known(u)}
+    learned = {u for head in set(heads) for u in leading_units(head, patterns.verbs) if not patterns.is_known(u)}
     if any(_occurs_twice(folded, unit) for unit in learned):
-        lengths = _known_lengths(learned, patterns.known_lengths)
-        patterns = replace(patterns, learned=patterns.learned | learned, known_lengths=lengths)
+        patterns = _learning(patterns, learned)
         found, _ = _structural_agencies(folded, patterns)
     found.extend((m.start(), _fixed_end(folded, m)) for m in patterns.fixed.finditer(folded))
-    found.extend(b for m in patterns.departments.finditer(folded) if (b := _department_at(folded, m)))
+    found.extend(b for s, e in _departments(folded) if (b := _department_at(folded, s, e)))
     for name in patterns.full_names:
         found.extend(_occurrences(folded, name))
-    spans = [context.span(text, s, e, "AGENCY") for s, e in found if e > s and not context.is_blocked(s, e)]
+    # the same offsets found twice (a department inside a structural match, the title's name) make one span
+    spans = [
+        context.span(text, s, e, "AGENCY") for s, e in dict.fromkeys(found) if e > s and not context.is_blocked(s, e)
+    ]
     return _merge_central_prefix(text, resolve_overlaps({"AGENCY": spans}, ("AGENCY",)))
 
 
@@ -540,15 +560,26 @@ class _Agency(NamedTuple):
     chain: str  # its named division part (`福州市晋安区`), "" for a bare level word
 
 
-def _department_at(folded: str, m: re.Match) -> tuple[int, int] | None:
-    """A department named without its division (`统计局`, `住建局`) where a name may start (not
-    in a title: `信访局局长`)."""
-    start = m.start()
-    if (start and folded[start - 1] in "我本该各全" + LEVEL_CHARS) or folded.startswith(
-        ("长", "局长", "副局长"), m.end()
-    ):
+def _departments(folded: str) -> list[tuple[int, int]]:
+    """Offsets of the departments named without their division (`统计局`, `住建局`), left to
+    right without overlaps: before each organ, the longest department name that starts after
+    the last one found."""
+    found, last_end = [], 0
+    for organ in DEPARTMENT_ORGAN_RE.finditer(folded):
+        end = organ.start()
+        for k in DEPARTMENT_LENGTHS.get(folded[end - 1 : end], ()):
+            if end - k >= last_end and folded[end - k : end] in DEPARTMENT_NAMES:
+                found.append((end - k, organ.end()))
+                last_end = organ.end()
+                break
+    return found
+
+
+def _department_at(folded: str, start: int, end: int) -> tuple[int, int] | None:
+    """A department named without its division where a name may start (not in a title: `信访局局长`)."""
+    if (start and folded[start - 1] in "我本该各全" + LEVEL_CHARS) or folded.startswith(("长", "局长", "副局长"), end):
         return None
-    return m.span() if _at_boundary(folded, start) or folded[start - 1 : start] in "了对" else None
+    return (start, end) if _at_boundary(folded, start) or folded[start - 1 : start] in "了对" else None
 
 
 def _merge_central_prefix(text: str, spans: list[Span]) -> list[Span]:
@@ -573,8 +604,7 @@ def _with_document_names(patterns: AgencyPatterns, folded: str) -> AgencyPattern
         return patterns
     units = {unit for name in names for unit in leading_units(name, patterns.not_names)}
     full = tuple(n for n in names if _organ_suffix(n) or not leading_units(n))
-    lengths = _known_lengths(units, patterns.known_lengths)
-    return replace(patterns, learned=frozenset(units), known_lengths=lengths, full_names=full)
+    return _learning(patterns, units, full_names=full)
 
 
 def _fixed_end(folded: str, m: re.Match) -> int:
@@ -590,7 +620,7 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
     head_end = _chain_end(folded, anchor.end(), patterns)
     chain = folded[head_start:head_end] if named else ""
     tail = patterns.tail.match(folded, head_end)
-    organ, core = (tail.group("organ"), tail.group("core")) if tail else (None, "")
+    organ, core = tail.group("organ", "core") if tail else (None, "")
     if organ is not None and core and not _plausible_organ(organ, core):
         organ = None  # `西咸新区门户网站政府`: the organ belongs to another phrase
     if organ is None:
@@ -601,18 +631,19 @@ def _agency_at(folded: str, anchor: re.Match, patterns: AgencyPatterns, floor: i
         )
     if _address_before(folded, head_start):
         return None  # `地址:团结乡政府办公室`, `华北路246号自治区粮食局`: an address
-    if BUILDING_AFTER.match(folded, tail.end()):
-        return None  # `在县政府大院设置公开栏`: a place, not the organ
     end = tail.end()
+    if BUILDING_AFTER.match(folded, end):
+        return None  # `在县政府大院设置公开栏`: a place, not the organ
+    organ_end = tail.end("organ")
     sub = tail.group("sub")
-    if (sub and BAD_CORE.search(sub)) or _opens_with_verb(folded, tail.end("organ"), patterns):
-        end = tail.end("organ")  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
-    if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, tail.end("organ")):
+    if (sub and BAD_CORE.search(sub)) or _opens_with_verb(folded, organ_end, patterns):
+        end = organ_end  # `市城综局设立政务公开领导小组`: no sub-unit after the organ
+    if organ == "政府" and GOVERNMENT_INFORMATION_RE.match(folded, organ_end):
         # `凤安镇政府信息公开工作方案` → 凤安镇; `湖美乡政府信息公开领导小组办公室` stays whole;
         # `市政府信息公开的有关要求` → nothing.
         if not named:
             return None
-        return _Agency(head_start, end if end > tail.end("organ") else head_end, chain)
+        return _Agency(head_start, end if end > organ_end else head_end, chain)
     if not named and not core and organ in ZONE_ORGANS and (zone := _zone_start(folded, head_end, floor)) is not None:
         return _Agency(zone, end, "")  # `经济开发区管委会`, `风景区管委会`: a zone word works like a level word
     if not named and (organ in PARENT_ONLY or (not core and organ in NEED_CORE)):
@@ -680,14 +711,17 @@ def _head_start(
     level word (`市`, `县`) is not named. Known names first (longest), then unknown names of
     two or three characters that start at a word boundary."""
     pos, end = anchor.span()
+    ending = folded[max(0, pos - 1) : end]
+    lengths = patterns.learned_lengths.get(ending) or patterns.known_lengths.get(ending)
+    if lengths:
+        known, learned = patterns.known, patterns.learned  # ``is_known`` inlined on this hot path
+        for k in lengths:
+            if k > pos - floor:
+                continue
+            name = folded[pos - k : end]
+            if name in known or name in learned:
+                return _with_province(folded, pos - k, floor), True
     suffix = anchor.group()
-    known, learned = patterns.known, patterns.learned  # ``is_known`` inlined: ~4 look-ups per anchor
-    for k in patterns.known_lengths.get(suffix, ()):
-        if k > pos - floor:
-            continue
-        name = folded[pos - k : end]
-        if name in known or name in learned:
-            return _with_province(folded, pos - k, floor), True
     if suffix in TOWN_SUFFIXES or suffix in COUNTY_SUFFIXES:
         # town names are often common words (`团结乡`, `周家桥街道`): only verbs exclude them
         words = patterns.verbs if suffix in TOWN_SUFFIXES else patterns.not_names
@@ -725,6 +759,8 @@ def _at_boundary(folded: str, start: int) -> bool:
 
 def _province_before(folded: str, start: int) -> int:
     """Length of a province name (without 省) that ends at ``start`` (`广东从化`), else 0."""
+    if not start or folded[start - 1] not in PROVINCE_LAST_CHARS:
+        return 0
     for k in (3, 2):
         if folded[max(0, start - k) : start] in PROVINCE_SET:
             return k
@@ -774,7 +810,9 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
 # Gazetteer
 
 GAZETTEER_PATH = "templates/gazetteer.toml"
-TITLE_END_RE = re.compile(r"信息公开(?:工作)?年度?报告|信息公开年报|政务公开(?:工作)?(?:年度?)?报告")
+# The end of a title (`信息公开年度报告`, `政务公开工作报告`), matched from its literal `公开`, which the
+# regex engine finds fast (the `信息`/`政务` before it, a look-behind, are not part of the match).
+TITLE_END_RE = re.compile(r"公开(?:(?<=信息公开)(?:(?:工作)?年度?报告|年报)|(?<=政务公开)(?:工作)?(?:年度?)?报告)")
 TITLE_HEAD_RE = re.compile(
     rf"[ \t•·\-*]*(?:名\s*称\s*:)?\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*(?P<name>[{CJK}()]{{2,40}}?)\s*"
     rf"(?:(?:19|20)\d{{2}}|[一二][〇○零0][〇○零0一二三四五六七八九]{{2}})?\s*年?度?(?:政府)?"
@@ -804,8 +842,9 @@ def title_names(folded: str) -> set[str]:
     """Names of the issuing agency in a (folded) report's title and signature lines."""
     found = []
     for m in TITLE_END_RE.finditer(folded):
-        line_start = folded.rfind("\n", 0, m.start()) + 1
-        if m.start() - line_start <= 60 and (head := TITLE_HEAD_RE.fullmatch(folded, line_start, m.start())):
+        head_end = m.start() - 2  # before `信息`/`政务`
+        line_start = folded.rfind("\n", 0, head_end) + 1
+        if head_end - line_start <= 60 and (head := TITLE_HEAD_RE.fullmatch(folded, line_start, head_end)):
             found.append(head.group("name"))
     for m in DATE_LINE_RE.finditer(folded):
         line_end = m.start()
