@@ -943,9 +943,7 @@ VARIANTS = (
     Variant("7.3-dropped_blanks", "§7.3 blank cells dropped: rows with too few values",
             tuple(r for r in UNPADDED if r not in SPAN_MARKS), changes=(dropped_blanks,)),
     Variant("7.3-dropped_blanks_marks", "§7.3 blank cells dropped, in layouts that mark spanned columns",
-            SPAN_MARKS, changes=(dropped_blanks,),
-            known_failure="a row short of a dropped blank takes the marks of its label's spanned columns "
-            "(an empty cell, a `|` line) for cells, and its numbers land one column off"),
+            SPAN_MARKS, changes=(dropped_blanks,)),
     Variant("7.4-numbers", "§7.4 large counts with separators, 万元 decimals, signs, units in cells", ALL,
             changes=(number_forms,), options=(("large", True),)),
     Variant("7.5-stale", "§7.5 a 2021+ report with the whole 2019 表二", TEXT_AND_HTML, formats=("stale",)),

@@ -85,6 +85,7 @@ class Label:
     block: str = ""  # 表二 block item (一/五/六/八/九)
     formats: tuple[str, ...] = ()
     leaf: str = ""
+    level: str = ""  # a 表三 row's numbering: 一、 (top rows), (一) (results, groups), 1. (sub-items)
 
 
 @dataclass(eq=False)  # hashed by identity, for the header cache
@@ -176,10 +177,14 @@ def load_templates() -> Templates:
     entries += [(alias, Label("applications", "header")) for alias in apps["header_labels"]]
     groups = {}
     for group in apps["groups"]:
-        groups[group["key"]] = Label("applications", "group", group["key"], leaf=group.get("leaf", ""))
+        groups[group["key"]] = Label(
+            "applications", "group", group["key"], leaf=group.get("leaf", ""), level=_level(group["labels"][0])
+        )
         entries += [(alias, groups[group["key"]]) for alias in group["labels"]]
     for row in apps["rows"]:
-        label = Label("applications", "row", row["key"], formats=tuple(row.get("formats", ())))
+        label = Label(
+            "applications", "row", row["key"], formats=tuple(row.get("formats", ())), level=_level(row["labels"][0])
+        )
         entries += [(alias, label) for alias in row["labels"]]
     group_forms = {g["key"]: tuple(normalize_label(a) for a in g["labels"]) for g in apps["groups"]}
     review = data["review_litigation"]
@@ -203,6 +208,15 @@ def load_templates() -> Templates:
         review_start=normalize_label(review["start_labels"][0]),
         review_chars=frozenset(review["header_chars"]),
     )
+
+
+def _level(label: str) -> str:
+    """The level of a 表三 row by the numbering its label opens with (``二、`` → ``一、``,
+    ``(三)`` → ``(一)``, ``4.`` → ``1.``); rows of one level span the same label columns."""
+    numbering = _NUMBERING.match(normalize_label(label))
+    if not numbering:
+        return ""
+    return re.sub(r"\d+", "1", re.sub("[一二三四五六七八九十]+", "一", numbering.group()))
 
 
 def _index(entries: list[tuple[str, Label]], strip: bool) -> dict[str, list[tuple[str, list[Label]]]]:
@@ -726,32 +740,63 @@ class Parsed:
 
 
 def fit(
-    values: list[Cell], size: int, leads: Callable[[int, int], frozenset[int]] | None = None
+    values: list[Cell], size: int, marks: Callable[[], frozenset[tuple[int, int]]] | None = None
 ) -> list[Cell] | None:
-    """The row's cells in template order when their count fits, else None. Blanks at the ends of a
-    row count only where they are needed to make the count fit (a row separator, or the rest of a
-    spanned label cell); blanks between numbers are cells, so ``size`` numbers with a blank among
-    them are one number too many. A blank made of separator lines after the label is never skipped
-    (it is an empty cell of a one-cell-per-line table). Of the runs of ``size`` cells that hold
-    every number, the only one is taken; where blanks at both ends leave several, the one that
-    starts where the table's full rows of the same length start (``leads`` of the row's length
-    and ``size``, asked only then), else none."""
+    """The row's cells in template order when their count fits, else None. Blanks between numbers
+    are cells, so ``size`` numbers with a blank among them are one number too many. With fewer
+    numbers than cells, the blanks at the row's ends are placed as on the table's full rows of the
+    same level (``marks``, asked only then: the blanks before and after their values, the rest of
+    a spanned label cell or a row separator), and not at all where those rows differ; without such
+    rows, blanks at the ends count only where they are needed to make the count fit, the run of
+    ``size`` cells that holds every number taken only where it is the one. A blank made of
+    separator lines after the label is never skipped (it is an empty cell of a
+    one-cell-per-line table)."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
         interior = filled[-1] - filled[0] + 1 > size  # a blank between the first and last number
         return None if interior else values[filled[0] : filled[-1] + 1]
     if not filled:
         return values if len(values) == size else None
+    if marks is not None and (found := marks()):
+        return _between_marks(values, filled, size, next(iter(found))) if len(found) == 1 else None
     starts = []
     for start in range(filled[0] + 1):
         if start and values[start - 1].norm == _GAP:  # a blank line after the label is a cell
             break
         if filled[-1] < start + size <= len(values):
             starts.append(start)
-    if len(starts) > 1:
-        found = leads(len(values), size) if leads else frozenset()
-        starts = [start for start in starts if start in found]
     return values[starts[0] : starts[0] + size] if len(starts) == 1 else None
+
+
+def _between_marks(
+    values: list[Cell], filled: list[int], size: int, marks: tuple[int, int]
+) -> list[Cell] | None:
+    """The cells of a row between the blanks that the full rows of its level have before and after
+    their values (``marks``: the rest of a spanned label cell, a row separator); None when those
+    places hold numbers or what is left is not ``size`` cells (a row that lost a blank cell)."""
+    lead, trail = marks
+    end = len(values) - trail
+    fits = lead <= filled[0] and filled[-1] < end and end - lead == size
+    return values[lead:end] if fits else None
+
+
+def _full_row_marks(rows: list[Row]) -> dict[tuple[str, str, int], frozenset[tuple[int, int]]]:
+    """The blanks before and after the values of full rows (numbers only, none blank between
+    them), by table, level and count of numbers."""
+    found: dict[tuple[str, str, int], set[tuple[int, int]]] = {}
+    for row in rows:
+        label = _row_label(row)
+        filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
+        if label is None or not filled or filled[-1] - filled[0] + 1 > len(filled):
+            continue
+        key = (label.table, label.level, len(filled))
+        found.setdefault(key, set()).add((filled[0], len(row.values) - 1 - filled[-1]))
+    return {key: frozenset(marks) for key, marks in found.items()}
+
+
+def _row_label(row: Row) -> Label | None:
+    """The label a row's numbers belong to: its template row, else its group."""
+    return row.first("row") or row.first("group")
 
 
 def _resolve_row_ends(rows: list[Row]) -> None:
@@ -776,19 +821,6 @@ def _resolve_row_ends(rows: list[Row]) -> None:
             for v in row.values
             if cells or v.norm != _ROW_END
         ]
-
-
-def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
-    """Where the values of full rows start, by (cells on the row, values): the cells before them
-    on such a row are the rest of a spanned label cell, which rows with blank cells share."""
-    leads: dict[tuple[int, int], set[int]] = {}
-    for row in rows:
-        if len(row.values) < 2:  # no blank beside a value
-            continue
-        filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
-        if filled and filled[-1] - filled[0] + 1 == len(filled) and len(filled) < len(row.values):
-            leads.setdefault((len(row.values), len(filled)), set()).add(filled[0])
-    return {key: frozenset(found) for key, found in leads.items() if len(found) == 1}
 
 
 class Reader:
@@ -817,13 +849,14 @@ class Reader:
         return self.out
 
     @cached_property
-    def layouts(self) -> dict[tuple[int, int], frozenset[int]]:
-        """``_row_layouts`` of the rows, worked out when a row first needs them (few do)."""
-        return _row_layouts(self.rows)
+    def marks(self) -> dict[tuple[str, str, int], frozenset[tuple[int, int]]]:
+        """``_full_row_marks`` of the rows, worked out when a row first needs them (few do)."""
+        return _full_row_marks(self.rows)
 
-    def leads(self, cells: int, values: int) -> frozenset[int]:
-        """Where the values of full rows of ``cells`` cells, ``values`` of them values, start."""
-        return self.layouts.get((cells, values), frozenset())
+    def row_marks(self, row: Row, size: int) -> frozenset[tuple[int, int]]:
+        """The blanks that full rows of ``row``'s level have around their ``size`` values."""
+        label = _row_label(row)
+        return frozenset() if label is None else self.marks.get((label.table, label.level, size), frozenset())
 
     def warn_labels_only(self) -> None:
         """A table whose row labels came without any number (an image, or values lost) has no
@@ -1033,7 +1066,7 @@ class Reader:
                 return [_glued_cell(row)]
             self.out.warn(table, f"row {_show(row)}: cells glued together ({row.glued!r}); cells left out")
             return None
-        cells = fit(row.values, size, self.leads)
+        cells = fit(row.values, size, lambda: self.row_marks(row, size))
         if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
             if count:
