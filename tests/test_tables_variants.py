@@ -336,3 +336,48 @@ def test_pieces_that_belong_to_no_group_of_the_row_are_not_skipped():
     result = parse_tables(text)
     assert row(result, "unable.not_held") == dict.fromkeys(T3_COLUMNS, "absent")
     assert any("1.本机关不掌握" in w for w in result.warnings)
+
+
+T3_HEAD = "三、收到和处理政府信息公开申请情况\n申请人情况\n"
+
+
+def test_a_group_line_with_the_numbers_of_its_first_sub_row_whose_label_wrapped_below():
+    """PDF row lines of a narrow label column: the group label shares its line with the first
+    sub-row, whose label wraps below the numbers; the next row's label opens with `2.`."""
+    text = T3_HEAD + (
+        "(四)无法提供 0 0 0 0 1 19 20\n1.本机关不掌握相\n关政府信息\n"
+        "2.没有现成信息需 11 16 3 0 0 4445 4475\n要另行制作\n"
+    )
+    result = parse_tables(text)
+    assert row(result, "unable.not_held") == dict(zip(T3_COLUMNS, [0, 0, 0, 0, 1, 19, 20], strict=True))
+    assert row(result, "unable.needs_creation") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert any("2.没有现成信息需" in w for w in result.warnings)
+    assert result.extra == {}
+
+
+def test_a_group_line_with_the_item_number_of_the_sub_row_the_numbers_belong_to():
+    text = T3_HEAD + (
+        "(六)其他處(chǔ)理(lǐ) 1. 0 0 0 6 0 0 6\n申(shēn)請(qǐng)人無正當\n"
+        "理(lǐ)由逾期不補正、行政機關不再處理其政\n府(fǔ)信(xìn)息公開申請(qǐng)\n"
+        "2.申請人逾期未按收費(fèi)通知要求繳納 7 0 5 0 8 0 20\n費(fèi)用、行政(zhèng)機關不再處\n"
+    )
+    result = parse_tables(text)
+    assert row(result, "other.no_correction_overdue") == dict(zip(T3_COLUMNS, [0, 0, 0, 6, 0, 0, 6], strict=True))
+    assert row(result, "other.fee_unpaid_overdue") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert result.extra == {}
+
+
+def test_a_group_line_above_a_sub_row_with_numbers_of_its_own_is_a_subtotal():
+    text = T3_HEAD + "(四)无法提供 1 0 0 0 0 0 1\n1.本机关不掌握相关政府信息 1 0 0 0 0 0 1\n"
+    result = parse_tables(text)
+    assert result.extra["applications"]["unable"]["subtotal"]["total"] == 1
+    assert row(result, "unable.not_held")["total"] == 1
+
+
+def test_a_group_line_with_numbers_above_a_label_fragment_that_names_no_row_is_refused():
+    text = T3_HEAD + "(四)无法提供 0 0 0 0 1 19 20\n1.本机关不掌\n2.没有现成信息需要另行制作 1 0 0 0 0 0 1\n"
+    result = parse_tables(text)
+    assert result.extra == {}
+    assert row(result, "unable.not_held") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert any("(四)无法提供" in w and "may be a sub-row's" in w for w in result.warnings)
+    assert row(result, "unable.needs_creation")["total"] == 1

@@ -44,6 +44,7 @@ _SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\s“”\"'‘’「」『』]+")
 _NUMBERING = re.compile(r"^(?:\d+[.、]|[一二三四五六七八九十]+、|—、|\([一二三四五六七八九十]+\))")
 _ARABIC_ITEM = re.compile(r"^(\d+)\.")
+_ITEM_NUMBER = re.compile(r"\d+\.")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|—)、")
 _HEADING_WORDS = ("情况", "问题", "事项", "措施", "概述")
 _PAGE_MARK = re.compile(
@@ -707,12 +708,13 @@ def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
 
 def _continues(row: Row, cell: Cell, templates: Templates) -> bool:
     """Whether a text goes on with the row's label: header cells after 表四's start; pieces of a
-    label broken over lines (an unlabelled row only while it is short: ``三、`` ``本`` ``年``…)."""
+    label broken over lines (an unlabelled row only while it is short: ``三、`` ``本`` ``年``…), but
+    not a text opening with an item number (``2.没有现成信息需``): that starts the next row."""
     if not row.labels:
         return sum(len(c.norm) for c in row.texts) + len(cell.norm) <= _MAX_LABEL
     if row.first("start"):
         return set(cell.norm) <= templates.review_chars
-    return not row.first("heading")
+    return not row.first("heading") and not _NUMBERING.match(cell.norm)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -799,6 +801,14 @@ def _row_label(row: Row) -> Label | None:
     return row.first("row") or row.first("group")
 
 
+def _item_after_group(label: str, forms: tuple[str, ...]) -> bool:
+    """Whether a row's label goes on after its group's label with an item number (`(四)无法提供1.本机关…`)."""
+    for form in forms:
+        if form in label:
+            return bool(_ITEM_NUMBER.match(label.partition(form)[2]))
+    return False
+
+
 def _resolve_row_ends(rows: list[Row]) -> None:
     """The separator lines that end most rows of a one-cell-a-line table are a row's last empty
     cells only where rows with every cell filled, as many cells as that would make, end without
@@ -841,12 +851,37 @@ class Reader:
     def read(self, rows: list[Row]) -> Parsed:
         _resolve_row_ends(rows)
         self.rows = rows
+        self.give_sub_rows_their_numbers()
         for row in rows:
             self.read_row(row)
         self.finish_applications()
         self.warn_missing_rows()
         self.warn_labels_only()
         return self.out
+
+    def give_sub_rows_their_numbers(self) -> None:
+        """A group label's line whose numbers are those of its first sub-row (PDF row lines with the
+        numbers on a wrapped label's first line, the sub-row's label below them): the next row has
+        no numbers of its own, or the line carries the sub-row's item number (`(六)其他处理 1. 0 0
+        0 6 0 0 6`). The numbers go to the sub-row below where it has none; where no sub-row of the
+        group below can take them, they are left out with a warning. Otherwise they are a subtotal
+        (or the 2019 (六)其他处理 row)."""
+        for line, below in zip(self.rows, self.rows[1:], strict=False):
+            group = line.first("group")
+            row = line.first("row")
+            if group is None or (row is not None and row.key != group.leaf) or not line.filled:
+                continue
+            item = _item_after_group(line.label_text, self.t.group_forms[group.key])
+            if line.glued and not item:
+                continue
+            sub_row = below.first("row")
+            if not below.filled and not below.glued and sub_row and sub_row.key.startswith(group.key + "."):
+                below.values, below.filled = line.values, True
+            elif not item and (below.filled or below.labels):
+                continue
+            else:
+                self.out.warn("applications", f"numbers of {_show(line)} may be a sub-row's; left out")
+            line.values, line.filled, line.glued = [], False, ""
 
     @cached_property
     def marks(self) -> dict[tuple[str, str, int], frozenset[tuple[int, int]]]:
