@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from .checks import run_checks
@@ -787,9 +788,11 @@ def _full_row_marks(rows: list[Row]) -> dict[tuple[str, str, int], frozenset[tup
     them), by table, level and count of numbers."""
     found: dict[tuple[str, str, int], set[tuple[int, int]]] = {}
     for row in rows:
-        label = _row_label(row)
+        label = _row_label(row) if row.filled else None  # cheap: most rows are narrative
+        if label is None:
+            continue
         filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
-        if label is None or not filled or filled[-1] - filled[0] + 1 > len(filled):
+        if filled[-1] - filled[0] + 1 > len(filled):
             continue
         key = (label.table, label.level, len(filled))
         found.setdefault(key, set()).add((filled[0], len(row.values) - 1 - filled[-1]))
@@ -851,37 +854,12 @@ class Reader:
     def read(self, rows: list[Row]) -> Parsed:
         _resolve_row_ends(rows)
         self.rows = rows
-        self.give_sub_rows_their_numbers()
-        for row in rows:
-            self.read_row(row)
+        for row, below in pairwise([*rows, None]):
+            self.read_row(row, below)
         self.finish_applications()
         self.warn_missing_rows()
         self.warn_labels_only()
         return self.out
-
-    def give_sub_rows_their_numbers(self) -> None:
-        """A group label's line whose numbers are those of its first sub-row (PDF row lines with the
-        numbers on a wrapped label's first line, the sub-row's label below them): the next row has
-        no numbers of its own, or the line carries the sub-row's item number (`(六)其他处理 1. 0 0
-        0 6 0 0 6`). The numbers go to the sub-row below where it has none; where no sub-row of the
-        group below can take them, they are left out with a warning. Otherwise they are a subtotal
-        (or the 2019 (六)其他处理 row)."""
-        for line, below in zip(self.rows, self.rows[1:], strict=False):
-            group = line.first("group")
-            row = line.first("row")
-            if group is None or (row is not None and row.key != group.leaf) or not line.filled:
-                continue
-            item = _item_after_group(line.label_text, self.t.group_forms[group.key])
-            if line.glued and not item:
-                continue
-            sub_row = below.first("row")
-            if not below.filled and not below.glued and sub_row and sub_row.key.startswith(group.key + "."):
-                below.values, below.filled = line.values, True
-            elif not item and (below.filled or below.labels):
-                continue
-            else:
-                self.out.warn("applications", f"numbers of {_show(line)} may be a sub-row's; left out")
-            line.values, line.filled, line.glued = [], False, ""
 
     @cached_property
     def marks(self) -> dict[tuple[str, str, int], frozenset[tuple[int, int]]]:
@@ -933,7 +911,7 @@ class Reader:
             expected += block.format_rows.get(fmt, [])
         return expected
 
-    def read_row(self, row: Row) -> None:
+    def read_row(self, row: Row, below: Row | None) -> None:
         label = row.labels[0] if row.labels else None
         if label is None:
             self.read_unlabelled(row)
@@ -951,7 +929,7 @@ class Reader:
                 self.read_active(row, label)
         else:
             self.enter("applications")
-            self.read_application(row)
+            self.read_application(row, below)
 
     def enter(self, table: str) -> None:
         if table != self.context:
@@ -1031,7 +1009,7 @@ class Reader:
                 columns.insert(next(i for i, c in enumerate(columns) if c.key == before), extra)
         return columns
 
-    def read_application(self, row: Row) -> None:
+    def read_application(self, row: Row, below: Row | None) -> None:
         label = row.first("row") or row.first("group") or row.labels[0]
         if label.kind == "header":
             self.header += row.label_text
@@ -1039,6 +1017,9 @@ class Reader:
             return
         self.rows_seen["applications"].add(label.key)
         if not row.values and not row.glued:
+            return
+        group = row.first("group")
+        if group and label.key in (group.key, group.leaf) and self.gave_sub_row_numbers(row, group, below):
             return
         if label.kind == "group":
             prefix = f"{label.key}.subtotal"
@@ -1050,6 +1031,25 @@ class Reader:
             key = f"applications.{prefix}.{column.key}"
             extra = label.kind == "group" or column.key not in self.standard_columns
             self.store(key, cell, column, None, extra=extra)
+
+    def gave_sub_row_numbers(self, line: Row, group: Label, below: Row | None) -> bool:
+        """Whether a group label's line has the numbers of its first sub-row (PDF row lines with the
+        numbers on a wrapped label's first line, the sub-row's label below them): the next row has
+        no numbers of its own, or the line carries the sub-row's item number (`(六)其他处理 1. 0 0
+        0 6 0 0 6`). The numbers go to the sub-row below where it has none; where no sub-row of the
+        group below can take them, they are left out with a warning. Otherwise they are a subtotal
+        (or the 2019 (六)其他处理 row)."""
+        item = _item_after_group(line.label_text, self.t.group_forms[group.key])
+        if not line.filled or line.glued and not item:
+            return False
+        sub_row = below.first("row") if below else None
+        if below and not below.filled and not below.glued and sub_row and sub_row.key.startswith(group.key + "."):
+            below.values, below.filled, line.values, line.filled = line.values, True, [], False
+        elif not item and (below is None or below.filled or below.labels):
+            return False
+        else:
+            self.out.warn("applications", f"numbers of {_show(line)} may be a sub-row's; left out")
+        return True
 
     def finish_applications(self) -> None:
         """A group label with numbers is the group's leaf row only while the group has no sub-rows
