@@ -903,7 +903,8 @@ class Variant:
     known_failure: str = ""  # why the parser gets cells of this variant WRONG or SILENT today
 
 
-ALL_TEXT = tuple(r for r in TEXT_RENDERINGS if r != "pdf_narrow_labels")  # that one: a known failure
+# The narrow label column only on the plain template: it wraps glued cells (§7.2) inside a number
+ALL_TEXT = tuple(r for r in TEXT_RENDERINGS if r != "pdf_narrow_labels")
 ALL = ALL_TEXT + GRID_RENDERINGS
 TEXT_AND_HTML = (*ALL_TEXT, "html")  # where a Word table adds nothing the HTML grid does not test
 # A grid (HTML, DOCX) pads a short row with empty cells, and pipe rows with every position a cell
@@ -918,10 +919,7 @@ def first_line(function: Callable) -> str:
 VARIANTS = (
     # §7.2 the flattened layouts themselves, and the grids, on the plain template
     *(Variant(f"7.2-{name}", f"§7.2 {first_line(TEXT_RENDERINGS[name])}", (name,)) for name in ALL_TEXT),
-    Variant("7.2-pdf_narrow_labels", f"§7.2 {first_line(pdf_narrow_labels)}", ("pdf_narrow_labels",),
-            known_failure="a group label's line that carries the numbers of its first sub-row (whose "
-            "label wrapped below it) is read as a subtotal, and that sub-row then takes the numbers of "
-            "the next row, whose first label line is too short to name it"),
+    Variant("7.2-pdf_narrow_labels", f"§7.2 {first_line(pdf_narrow_labels)}", ("pdf_narrow_labels",)),
     Variant("grids", "HTML rowspan/colspan, DOCX and PDF merged cells, through xxgk.reading",
             (*GRID_RENDERINGS, "pdf")),
     Variant("grids-pdf_blanks", "PDF ruled tables with blank cells and subtotal rows, through pdfplumber", ("pdf",),
@@ -943,9 +941,7 @@ VARIANTS = (
     Variant("7.3-dropped_blanks", "§7.3 blank cells dropped: rows with too few values",
             tuple(r for r in UNPADDED if r not in SPAN_MARKS), changes=(dropped_blanks,)),
     Variant("7.3-dropped_blanks_marks", "§7.3 blank cells dropped, in layouts that mark spanned columns",
-            SPAN_MARKS, changes=(dropped_blanks,),
-            known_failure="a row short of a dropped blank takes the marks of its label's spanned columns "
-            "(an empty cell, a `|` line) for cells, and its numbers land one column off"),
+            SPAN_MARKS, changes=(dropped_blanks,)),
     Variant("7.4-numbers", "§7.4 large counts with separators, 万元 decimals, signs, units in cells", ALL,
             changes=(number_forms,), options=(("large", True),)),
     Variant("7.5-stale", "§7.5 a 2021+ report with the whole 2019 表二", TEXT_AND_HTML, formats=("stale",)),

@@ -52,6 +52,48 @@ def test_blank_cells_at_both_ends_without_a_full_row_to_go_by_are_refused():
     assert row(result, "granted")["total"] == 3  # a full row needs no layout to go by
 
 
+def test_a_row_short_of_a_dropped_blank_is_not_shifted_onto_its_label_columns():
+    """Its spanned label columns are empty cells on every row of this layout, so the row's first
+    blanks are marks, not cells: five numbers where seven belong."""
+    text = T3_SPANNED_PIPE_ROWS.replace(
+        "二、上年结转政府信息公开申请数量 |  |  |  | 0 |  |  |  | 0 |  |",
+        "二、上年结转政府信息公开申请数量 |  |  | 31 | 20 | 0 | 0 | 51 |",
+    )
+    result = parse_tables(text)
+    assert row(result, "carried_over") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert any("二、上年结转" in w and "5 values where the template has 7" in w for w in result.warnings)
+    assert row(result, "new_received")["total"] == 6
+
+
+def trailing_pipe(*cells) -> str:
+    return "".join(f"{cell} |\n" for cell in cells)
+
+
+def test_a_row_short_of_a_dropped_blank_does_not_take_the_bar_of_its_spanned_label_for_a_cell():
+    """One cell a line ending ` |`, a `|` line for the column a (一)-level label spans: a row of
+    that level with six numbers lost a cell somewhere, its `|` line is no blank 总计. A sub-item
+    spans no column, so its last empty line is its blank 总计."""
+    text = (
+        "三、收到和处理政府信息公开申请情况\n申请人情况 |\n||||||||\n"
+        + trailing_pipe("一、本年新收政府信息公开申请数量", 3, 1, 0, 0, 0, 2, 6)
+        + "||\n"
+        + trailing_pipe("三、本年度办理结果", "(一)予以公开", 2, 0, 0, 0, 0, 1, 3)
+        + "|\n"
+        + trailing_pipe("(三)不予公开", "1.属于国家秘密", 1, 0, 0, 0, 0, 0, 1)
+        + trailing_pipe("2.其他法律行政法规禁止公开", 1, 0, 0, 0, 0, 0, "")
+        + trailing_pipe("3.危及“三安全一稳定”", 1, 0, 0, 0, 0, 0, 1)
+        + trailing_pipe("(六)其他处理", 6, 3, 6, 0, 0, 15)
+        + "|\n"
+        + trailing_pipe("(七)总计", 9, 3, 6, 0, 0, 18, 36)
+        + "|\n"
+    )
+    result = parse_tables(text)
+    assert row(result, "other.total") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert any("(六)其他处理: 6 values where the template has 7" in w for w in result.warnings)
+    assert row(result, "granted") == dict(zip(T3_COLUMNS, [2, 0, 0, 0, 0, 1, 3], strict=True))
+    assert row(result, "denied.prohibited_by_law") == dict(zip(T3_COLUMNS, [1, 0, 0, 0, 0, 0, None], strict=True))
+
+
 def test_one_number_merged_across_a_row_of_an_html_table_is_refused(tmp_path):
     reading = pytest.importorskip("xxgk.reading")
     header = (
@@ -294,3 +336,48 @@ def test_pieces_that_belong_to_no_group_of_the_row_are_not_skipped():
     result = parse_tables(text)
     assert row(result, "unable.not_held") == dict.fromkeys(T3_COLUMNS, "absent")
     assert any("1.本机关不掌握" in w for w in result.warnings)
+
+
+T3_HEAD = "三、收到和处理政府信息公开申请情况\n申请人情况\n"
+
+
+def test_a_group_line_with_the_numbers_of_its_first_sub_row_whose_label_wrapped_below():
+    """PDF row lines of a narrow label column: the group label shares its line with the first
+    sub-row, whose label wraps below the numbers; the next row's label opens with `2.`."""
+    text = T3_HEAD + (
+        "(四)无法提供 0 0 0 0 1 19 20\n1.本机关不掌握相\n关政府信息\n"
+        "2.没有现成信息需 11 16 3 0 0 4445 4475\n要另行制作\n"
+    )
+    result = parse_tables(text)
+    assert row(result, "unable.not_held") == dict(zip(T3_COLUMNS, [0, 0, 0, 0, 1, 19, 20], strict=True))
+    assert row(result, "unable.needs_creation") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert any("2.没有现成信息需" in w for w in result.warnings)
+    assert result.extra == {}
+
+
+def test_a_group_line_with_the_item_number_of_the_sub_row_the_numbers_belong_to():
+    text = T3_HEAD + (
+        "(六)其他處(chǔ)理(lǐ) 1. 0 0 0 6 0 0 6\n申(shēn)請(qǐng)人無正當\n"
+        "理(lǐ)由逾期不補正、行政機關不再處理其政\n府(fǔ)信(xìn)息公開申請(qǐng)\n"
+        "2.申請人逾期未按收費(fèi)通知要求繳納 7 0 5 0 8 0 20\n費(fèi)用、行政(zhèng)機關不再處\n"
+    )
+    result = parse_tables(text)
+    assert row(result, "other.no_correction_overdue") == dict(zip(T3_COLUMNS, [0, 0, 0, 6, 0, 0, 6], strict=True))
+    assert row(result, "other.fee_unpaid_overdue") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert result.extra == {}
+
+
+def test_a_group_line_above_a_sub_row_with_numbers_of_its_own_is_a_subtotal():
+    text = T3_HEAD + "(四)无法提供 1 0 0 0 0 0 1\n1.本机关不掌握相关政府信息 1 0 0 0 0 0 1\n"
+    result = parse_tables(text)
+    assert result.extra["applications"]["unable"]["subtotal"]["total"] == 1
+    assert row(result, "unable.not_held")["total"] == 1
+
+
+def test_a_group_line_with_numbers_above_a_label_fragment_that_names_no_row_is_refused():
+    text = T3_HEAD + "(四)无法提供 0 0 0 0 1 19 20\n1.本机关不掌\n2.没有现成信息需要另行制作 1 0 0 0 0 0 1\n"
+    result = parse_tables(text)
+    assert result.extra == {}
+    assert row(result, "unable.not_held") == dict.fromkeys(T3_COLUMNS, "absent")
+    assert any("(四)无法提供" in w and "may be a sub-row's" in w for w in result.warnings)
+    assert row(result, "unable.needs_creation")["total"] == 1

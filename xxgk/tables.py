@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from .checks import run_checks
@@ -44,6 +45,7 @@ _SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\s“”\"'‘’「」『』]+")
 _NUMBERING = re.compile(r"^(?:\d+[.、]|[一二三四五六七八九十]+、|—、|\([一二三四五六七八九十]+\))")
 _ARABIC_ITEM = re.compile(r"^(\d+)\.")
+_ITEM_NUMBER = re.compile(r"\d+\.")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|—)、")
 _HEADING_WORDS = ("情况", "问题", "事项", "措施", "概述")
 _PAGE_MARK = re.compile(
@@ -85,6 +87,7 @@ class Label:
     block: str = ""  # 表二 block item (一/五/六/八/九)
     formats: tuple[str, ...] = ()
     leaf: str = ""
+    level: str = ""  # a 表三 row's numbering: 一、 (top rows), (一) (results, groups), 1. (sub-items)
 
 
 @dataclass(eq=False)  # hashed by identity, for the header cache
@@ -176,10 +179,14 @@ def load_templates() -> Templates:
     entries += [(alias, Label("applications", "header")) for alias in apps["header_labels"]]
     groups = {}
     for group in apps["groups"]:
-        groups[group["key"]] = Label("applications", "group", group["key"], leaf=group.get("leaf", ""))
+        groups[group["key"]] = Label(
+            "applications", "group", group["key"], leaf=group.get("leaf", ""), level=_level(group["labels"][0])
+        )
         entries += [(alias, groups[group["key"]]) for alias in group["labels"]]
     for row in apps["rows"]:
-        label = Label("applications", "row", row["key"], formats=tuple(row.get("formats", ())))
+        label = Label(
+            "applications", "row", row["key"], formats=tuple(row.get("formats", ())), level=_level(row["labels"][0])
+        )
         entries += [(alias, label) for alias in row["labels"]]
     group_forms = {g["key"]: tuple(normalize_label(a) for a in g["labels"]) for g in apps["groups"]}
     review = data["review_litigation"]
@@ -203,6 +210,15 @@ def load_templates() -> Templates:
         review_start=normalize_label(review["start_labels"][0]),
         review_chars=frozenset(review["header_chars"]),
     )
+
+
+def _level(label: str) -> str:
+    """The level of a 表三 row by the numbering its label opens with (``二、`` → ``一、``,
+    ``(三)`` → ``(一)``, ``4.`` → ``1.``); rows of one level span the same label columns."""
+    numbering = _NUMBERING.match(normalize_label(label))
+    if not numbering:
+        return ""
+    return re.sub(r"\d+", "1", re.sub("[一二三四五六七八九十]+", "一", numbering.group()))
 
 
 def _index(entries: list[tuple[str, Label]], strip: bool) -> dict[str, list[tuple[str, list[Label]]]]:
@@ -693,12 +709,13 @@ def _completes(row: Row | None, cell: Cell, templates: Templates) -> bool:
 
 def _continues(row: Row, cell: Cell, templates: Templates) -> bool:
     """Whether a text goes on with the row's label: header cells after 表四's start; pieces of a
-    label broken over lines (an unlabelled row only while it is short: ``三、`` ``本`` ``年``…)."""
+    label broken over lines (an unlabelled row only while it is short: ``三、`` ``本`` ``年``…), but
+    not a text opening with an item number (``2.没有现成信息需``): that starts the next row."""
     if not row.labels:
         return sum(len(c.norm) for c in row.texts) + len(cell.norm) <= _MAX_LABEL
     if row.first("start"):
         return set(cell.norm) <= templates.review_chars
-    return not row.first("heading")
+    return not row.first("heading") and not _NUMBERING.match(cell.norm)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -726,32 +743,73 @@ class Parsed:
 
 
 def fit(
-    values: list[Cell], size: int, leads: Callable[[int, int], frozenset[int]] | None = None
+    values: list[Cell], size: int, marks: Callable[[], frozenset[tuple[int, int]]] | None = None
 ) -> list[Cell] | None:
-    """The row's cells in template order when their count fits, else None. Blanks at the ends of a
-    row count only where they are needed to make the count fit (a row separator, or the rest of a
-    spanned label cell); blanks between numbers are cells, so ``size`` numbers with a blank among
-    them are one number too many. A blank made of separator lines after the label is never skipped
-    (it is an empty cell of a one-cell-per-line table). Of the runs of ``size`` cells that hold
-    every number, the only one is taken; where blanks at both ends leave several, the one that
-    starts where the table's full rows of the same length start (``leads`` of the row's length
-    and ``size``, asked only then), else none."""
+    """The row's cells in template order when their count fits, else None. Blanks between numbers
+    are cells, so ``size`` numbers with a blank among them are one number too many. With fewer
+    numbers than cells, the blanks at the row's ends are placed as on the table's full rows of the
+    same level (``marks``, asked only then: the blanks before and after their values, the rest of
+    a spanned label cell or a row separator), and not at all where those rows differ; without such
+    rows, blanks at the ends count only where they are needed to make the count fit, the run of
+    ``size`` cells that holds every number taken only where it is the one. A blank made of
+    separator lines after the label is never skipped (it is an empty cell of a
+    one-cell-per-line table)."""
     filled = [i for i, v in enumerate(values) if v.kind != "blank"]
     if len(filled) == size:
         interior = filled[-1] - filled[0] + 1 > size  # a blank between the first and last number
         return None if interior else values[filled[0] : filled[-1] + 1]
     if not filled:
         return values if len(values) == size else None
+    if marks is not None and (found := marks()):
+        return _between_marks(values, filled, size, next(iter(found))) if len(found) == 1 else None
     starts = []
     for start in range(filled[0] + 1):
         if start and values[start - 1].norm == _GAP:  # a blank line after the label is a cell
             break
         if filled[-1] < start + size <= len(values):
             starts.append(start)
-    if len(starts) > 1:
-        found = leads(len(values), size) if leads else frozenset()
-        starts = [start for start in starts if start in found]
     return values[starts[0] : starts[0] + size] if len(starts) == 1 else None
+
+
+def _between_marks(
+    values: list[Cell], filled: list[int], size: int, marks: tuple[int, int]
+) -> list[Cell] | None:
+    """The cells of a row between the blanks that the full rows of its level have before and after
+    their values (``marks``: the rest of a spanned label cell, a row separator); None when those
+    places hold numbers or what is left is not ``size`` cells (a row that lost a blank cell)."""
+    lead, trail = marks
+    end = len(values) - trail
+    fits = lead <= filled[0] and filled[-1] < end and end - lead == size
+    return values[lead:end] if fits else None
+
+
+def _full_row_marks(rows: list[Row]) -> dict[tuple[str, str, int], frozenset[tuple[int, int]]]:
+    """The blanks before and after the values of full rows (numbers only, none blank between
+    them), by table, level and count of numbers."""
+    found: dict[tuple[str, str, int], set[tuple[int, int]]] = {}
+    for row in rows:
+        label = _row_label(row) if row.filled else None  # cheap: most rows are narrative
+        if label is None:
+            continue
+        filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
+        if filled[-1] - filled[0] + 1 > len(filled):
+            continue
+        key = (label.table, label.level, len(filled))
+        found.setdefault(key, set()).add((filled[0], len(row.values) - 1 - filled[-1]))
+    return {key: frozenset(marks) for key, marks in found.items()}
+
+
+def _row_label(row: Row) -> Label | None:
+    """The label a row's numbers belong to: its template row, else its group."""
+    return row.first("row") or row.first("group")
+
+
+def _item_after_group(label: str, forms: tuple[str, ...]) -> bool:
+    """Whether a row's label goes on after its group's label with an item number (`(四)无法提供1.本机关…`)."""
+    for form in forms:
+        if form in label:
+            return bool(_ITEM_NUMBER.match(label.partition(form)[2]))
+    return False
 
 
 def _resolve_row_ends(rows: list[Row]) -> None:
@@ -778,19 +836,6 @@ def _resolve_row_ends(rows: list[Row]) -> None:
         ]
 
 
-def _row_layouts(rows: list[Row]) -> dict[tuple[int, int], frozenset[int]]:
-    """Where the values of full rows start, by (cells on the row, values): the cells before them
-    on such a row are the rest of a spanned label cell, which rows with blank cells share."""
-    leads: dict[tuple[int, int], set[int]] = {}
-    for row in rows:
-        if len(row.values) < 2:  # no blank beside a value
-            continue
-        filled = [i for i, v in enumerate(row.values) if v.kind != "blank"]
-        if filled and filled[-1] - filled[0] + 1 == len(filled) and len(filled) < len(row.values):
-            leads.setdefault((len(row.values), len(filled)), set()).add(filled[0])
-    return {key: frozenset(found) for key, found in leads.items() if len(found) == 1}
-
-
 class Reader:
     """Reads grouped rows into table cells, keeping track of which table and block it is in."""
 
@@ -809,21 +854,22 @@ class Reader:
     def read(self, rows: list[Row]) -> Parsed:
         _resolve_row_ends(rows)
         self.rows = rows
-        for row in rows:
-            self.read_row(row)
+        for row, below in pairwise([*rows, None]):
+            self.read_row(row, below)
         self.finish_applications()
         self.warn_missing_rows()
         self.warn_labels_only()
         return self.out
 
     @cached_property
-    def layouts(self) -> dict[tuple[int, int], frozenset[int]]:
-        """``_row_layouts`` of the rows, worked out when a row first needs them (few do)."""
-        return _row_layouts(self.rows)
+    def marks(self) -> dict[tuple[str, str, int], frozenset[tuple[int, int]]]:
+        """``_full_row_marks`` of the rows, worked out when a row first needs them (few do)."""
+        return _full_row_marks(self.rows)
 
-    def leads(self, cells: int, values: int) -> frozenset[int]:
-        """Where the values of full rows of ``cells`` cells, ``values`` of them values, start."""
-        return self.layouts.get((cells, values), frozenset())
+    def row_marks(self, row: Row, size: int) -> frozenset[tuple[int, int]]:
+        """The blanks that full rows of ``row``'s level have around their ``size`` values."""
+        label = _row_label(row)
+        return frozenset() if label is None else self.marks.get((label.table, label.level, size), frozenset())
 
     def warn_labels_only(self) -> None:
         """A table whose row labels came without any number (an image, or values lost) has no
@@ -865,7 +911,7 @@ class Reader:
             expected += block.format_rows.get(fmt, [])
         return expected
 
-    def read_row(self, row: Row) -> None:
+    def read_row(self, row: Row, below: Row | None) -> None:
         label = row.labels[0] if row.labels else None
         if label is None:
             self.read_unlabelled(row)
@@ -883,7 +929,7 @@ class Reader:
                 self.read_active(row, label)
         else:
             self.enter("applications")
-            self.read_application(row)
+            self.read_application(row, below)
 
     def enter(self, table: str) -> None:
         if table != self.context:
@@ -963,7 +1009,7 @@ class Reader:
                 columns.insert(next(i for i, c in enumerate(columns) if c.key == before), extra)
         return columns
 
-    def read_application(self, row: Row) -> None:
+    def read_application(self, row: Row, below: Row | None) -> None:
         label = row.first("row") or row.first("group") or row.labels[0]
         if label.kind == "header":
             self.header += row.label_text
@@ -971,6 +1017,9 @@ class Reader:
             return
         self.rows_seen["applications"].add(label.key)
         if not row.values and not row.glued:
+            return
+        group = row.first("group")
+        if group and label.key in (group.key, group.leaf) and self.gave_sub_row_numbers(row, group, below):
             return
         if label.kind == "group":
             prefix = f"{label.key}.subtotal"
@@ -982,6 +1031,25 @@ class Reader:
             key = f"applications.{prefix}.{column.key}"
             extra = label.kind == "group" or column.key not in self.standard_columns
             self.store(key, cell, column, None, extra=extra)
+
+    def gave_sub_row_numbers(self, line: Row, group: Label, below: Row | None) -> bool:
+        """Whether a group label's line has the numbers of its first sub-row (PDF row lines with the
+        numbers on a wrapped label's first line, the sub-row's label below them): the next row has
+        no numbers of its own, or the line carries the sub-row's item number (`(六)其他处理 1. 0 0
+        0 6 0 0 6`). The numbers go to the sub-row below where it has none; where no sub-row of the
+        group below can take them, they are left out with a warning. Otherwise they are a subtotal
+        (or the 2019 (六)其他处理 row)."""
+        item = _item_after_group(line.label_text, self.t.group_forms[group.key])
+        if not line.filled or line.glued and not item:
+            return False
+        sub_row = below.first("row") if below else None
+        if below and not below.filled and not below.glued and sub_row and sub_row.key.startswith(group.key + "."):
+            below.values, below.filled, line.values, line.filled = line.values, True, [], False
+        elif not item and (below is None or below.filled or below.labels):
+            return False
+        else:
+            self.out.warn("applications", f"numbers of {_show(line)} may be a sub-row's; left out")
+        return True
 
     def finish_applications(self) -> None:
         """A group label with numbers is the group's leaf row only while the group has no sub-rows
@@ -1033,7 +1101,7 @@ class Reader:
                 return [_glued_cell(row)]
             self.out.warn(table, f"row {_show(row)}: cells glued together ({row.glued!r}); cells left out")
             return None
-        cells = fit(row.values, size, self.leads)
+        cells = fit(row.values, size, lambda: self.row_marks(row, size))
         if cells is None:
             count = len([v for v in row.values if v.kind != "blank"])
             if count:
