@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .extraction import RULES_PIPELINE, analyse_rules, build_record, error_record
+from .extraction import RULES_PIPELINE, analyse_rules, build_record, error_record, load_resources
 from .reading import REPORT_EXTENSIONS, ReadError, iter_records, read_path
 from .records import Document, Grid, ReadFailure, json_line
 
@@ -167,6 +167,7 @@ class Processor:
         self.batch_size = batch_size
         self.timeout = timeout
         self.nlp = None
+        load_resources()
         if not rules_only:
             from .pipeline import load_pipeline
 
@@ -404,6 +405,7 @@ def _run_batches(batches: Iterator[list[Task]], worker_args: dict[str, Any],
             for batch in batches:
                 yield written(processor.process(batch))
         return
+    load_resources()  # forked workers share them
     with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker, initargs=(worker_args,)) as pool:
         pending: list[Future] = []
         for batch in batches:

@@ -125,6 +125,13 @@ def _simplified_only() -> frozenset[str]:
     return frozenset(s for s, t in zip(chars, converted) if t != s)
 
 
+def load_tables() -> None:
+    """Build the folding and script tables now (each is cached) instead of at the first text."""
+    _foldable()
+    _fold_codes()
+    _script_marks()
+
+
 def remove_pinyin(text: str) -> str:
     """Drop pinyin glosses such as ``數(shù)量`` that spam mirrors insert (changes length)."""
     return PINYIN.sub("", text)

@@ -14,7 +14,7 @@ punctuation are handled by the same rules. The rules follow ``annotation-guideli
   model-predicted spans.
 
 AGENCY matching is anchored on division suffixes and level words; the name before an anchor is
-resolved with the gazetteer (``templates/gazetteer.toml``: division names, common words), the
+resolved with the gazetteer (``templates/gazetteer.json``: division names, common words), the
 names the report itself uses (its title and signature, names found at clear boundaries), and
 word boundaries; the organ and its sub-units after it come from an anchored regex.
 """
@@ -22,12 +22,13 @@ word boundaries; the organ and its sub-units after it come from an anchored rege
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import sys
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from operator import attrgetter
@@ -809,7 +810,7 @@ def _is_actor(folded: str, start: int, end: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Gazetteer
 
-GAZETTEER_PATH = "templates/gazetteer.toml"
+GAZETTEER_PATH = "templates/gazetteer.json"  # JSON: 40 k names load in 3 ms (TOML: 80–150 ms)
 # The end of a title (`信息公开年度报告`, `政务公开工作报告`), matched from its literal `公开`, which the
 # regex engine finds fast (the `信息`/`政务` before it, a look-behind, are not part of the match).
 TITLE_END_RE = re.compile(r"公开(?:(?<=信息公开)(?:(?:工作)?年度?报告|年报)|(?<=政务公开)(?:工作)?(?:年度?)?报告)")
@@ -934,11 +935,11 @@ def _frequency(parts: list[str]) -> int:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The bundled gazetteer (``xxgk/templates/gazetteer.toml``)."""
+    """The bundled gazetteer (``xxgk/templates/gazetteer.json``)."""
     path = resources.files("xxgk").joinpath(GAZETTEER_PATH)
     if not path.is_file():
         return Gazetteer(divisions=[f"{p}省" for p in PROVINCES])
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
     agencies, not_names = data.get("agencies", []), data.get("not_names", [])
     common = frozenset(not_names)
     units = {unit for name in agencies for unit in leading_units(name, common)}
@@ -974,9 +975,7 @@ def write_gazetteer(
     paths: Iterable[str | Path], out: str | Path, lexicon: str | Path | None = None
 ) -> Gazetteer:
     """Build the gazetteer from report texts (``.jsonl`` ``text`` fields or ``.txt`` files) and,
-    when given, the division names of a jieba-style lexicon; write it as TOML to ``out``."""
-    import json
-
+    when given, the division names of a jieba-style lexicon; write it as JSON to ``out``."""
     texts = []
     for path in map(Path, paths):
         if path.suffix == ".jsonl":
@@ -990,27 +989,18 @@ def write_gazetteer(
         common_words(lexicon_lines),
         function_words(lexicon_lines),
     )
-    lines = [
-        "# Gazetteer of xxgk.weak_labels, built by `python -m xxgk.weak_labels <texts>... [--lexicon dict.txt]`.",
-        "# agencies: names from report titles and signatures of the corpus (folded to Simplified).",
-        "# divisions: county-level and higher division names (place names tagged `ns` in jieba's dict.txt).",
-        "# not_names: frequent two-character words of jieba's dict.txt that are not place names.",
-        "# verbs: frequent two-character verbs, adverbs and function words of jieba's dict.txt.",
-        "agencies = [",
-        *(f'  "{n}",' for n in gazetteer.agencies),
-        "]",
-        "divisions = [",
-        *(f'  "{n}",' for n in gazetteer.divisions),
-        "]",
-        "not_names = [",
-        *(f'  "{n}",' for n in gazetteer.not_names),
-        "]",
-        "verbs = [",
-        *(f'  "{n}",' for n in gazetteer.verbs),
-        "]",
-    ]
-    Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = {"about": GAZETTEER_ABOUT, **asdict(gazetteer)}
+    Path(out).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     return gazetteer
+
+
+GAZETTEER_ABOUT = {
+    "built by": "python -m xxgk.weak_labels <texts>... [--lexicon dict.txt]",
+    "agencies": "names from report titles and signatures of the corpus (folded to Simplified)",
+    "divisions": "county-level and higher division names (place names tagged `ns` in jieba's dict.txt)",
+    "not_names": "frequent two-character words of jieba's dict.txt that are not place names",
+    "verbs": "frequent two-character verbs, adverbs and function words of jieba's dict.txt",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1781,6 +1771,6 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     lexicon = args.pop(args.index("--lexicon") + 1) if "--lexicon" in args else None
     args = [a for a in args if a != "--lexicon"]
-    target = Path(__file__).with_name("templates") / "gazetteer.toml"
+    target = Path(__file__).with_name("templates") / "gazetteer.json"
     built = write_gazetteer(args, target, lexicon)
     print(f"{len(built.agencies)} agencies, {len(built.divisions)} divisions -> {target}")
