@@ -411,34 +411,18 @@ def test_table_link_warns_when_narrative_and_table_differ():
         ("提起行政诉讼0件", "review_litigation.litigation.total"),
         ("结转下年度继续办理0件", "applications.carried_forward.total"),
         ("制发行政规范性文件4件", "active.normative_documents.issued"),
-    ],
-)
-def test_table_link_contexts(snippet, count_type):
-    assert last_count_type(snippet) == count_type
-
-
-@pytest.mark.parametrize(
-    ("snippet", "count_type"),
-    [
+        # the context after the count
         ("收到申请1件,其中1件予以公开", "applications.granted.total"),
         ("另0件结转下一年处理", "applications.carried_forward.total"),
         ("0件顺延至下年度办理", "applications.carried_forward.total"),
-    ],
-)
-def test_table_link_context_after_the_count(snippet, count_type):
-    assert last_count_type(snippet) == count_type
-
-
-@pytest.mark.parametrize(
-    ("snippet", "count_type"),
-    [
+        # a sub-count: the column of the 表四 total before it in its sentence
         ("被行政复议0件,其中结果维持0件", "review_litigation.review.upheld"),
         ("被行政复议0件,其中结果维持0件、结果纠正0件、其他结果0件、尚未审结0件", "review_litigation.review.pending"),
         ("行政复议0件,维持0件,纠正0件", "review_litigation.review.corrected"),
         ("提起行政诉讼0件,其中结果维持0件", "review_litigation.litigation.upheld"),
     ],
 )
-def test_table_link_of_a_sub_count_to_the_column_of_its_total(snippet, count_type):
+def test_table_link_contexts(snippet, count_type):
     assert last_count_type(snippet) == count_type
 
 

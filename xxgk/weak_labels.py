@@ -1632,11 +1632,13 @@ def link_counts(
     return linked, warnings
 
 
+def _unwrapped(window: str) -> str:
+    """``window`` with its lines wrapped inside a sentence joined."""
+    return WRAPPED_LINE_RE.sub("", window) if "\n" in window else window
+
+
 def _same_sentence(folded: str, end: int, start: int) -> bool:
-    between = folded[end:start]
-    if "\n" in between:
-        between = WRAPPED_LINE_RE.sub("", between)
-    return TOTAL_SENTENCE_END_RE.search(between) is None
+    return TOTAL_SENTENCE_END_RE.search(_unwrapped(folded[end:start])) is None
 
 
 def _links_of(folded: str, span: Span, total: CountLink | None) -> Iterator[CountLink]:
@@ -1653,17 +1655,14 @@ def _links_of(folded: str, span: Span, total: CountLink | None) -> Iterator[Coun
 
 
 def _clause_before(folded: str, start: int) -> str:
-    window = folded[max(0, start - 60) : start]
-    if "\n" in window:
-        window = WRAPPED_LINE_RE.sub("", window)
+    window = _unwrapped(folded[max(0, start - 60) : start])
     return CLAUSE_START_RE.split(window)[-1] if CLAUSE_START_RE.search(window) else window
 
 
 def _text_after(folded: str, end: int) -> str:
     """The words after a count, lines wrapped inside the sentence joined (no ``after`` context
     crosses punctuation, so the clause need not be cut)."""
-    window = folded[end : end + 30]
-    return WRAPPED_LINE_RE.sub("", window) if "\n" in window else window
+    return _unwrapped(folded[end : end + 30])
 
 
 def _cell_of(link: CountLink, table: dict[str, Any]) -> tuple[str, float | int | None] | None:
